@@ -1,0 +1,57 @@
+# Zugangsatlas: two commands on a fresh machine, `make run` and `make test`.
+# Everything they need is installed here; nothing is done by hand.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DB     ?= data/zugangsatlas.db
+PORT   ?= 8501
+SUDO   := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+
+export ZUGANGSATLAS_DB ?= $(abspath $(DB))
+
+.PHONY: run test lint format bench demo graphviz chromium clean help
+
+help:
+	@echo "make run    – Umgebung anlegen, Demodaten laden (falls leer), App auf http://localhost:$(PORT) starten"
+	@echo "make test   – alles installieren, was die Tests brauchen, und die ganze Testsuite ausführen"
+	@echo "make bench  – Leistungsmessung mit 1.000 und 10.000 synthetischen Familien"
+
+# The virtual environment, rebuilt whenever pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+# Debian's graphviz gives the `dot` program for SVG/PNG downloads.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq graphviz fonts-dejavu-core; }
+
+# Debian's chromium drives the browser tests (no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq chromium fonts-dejavu-core; }
+
+demo: $(BIN)/.installed
+	$(BIN)/zugangsatlas demo --if-empty --db "$(ZUGANGSATLAS_DB)"
+
+run: $(BIN)/.installed graphviz demo
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(BIN)/.installed graphviz chromium lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+bench: $(BIN)/.installed graphviz
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -1,0 +1,1184 @@
+"""Storage: the one module that owns the schema and every SQL statement.
+
+Built on sqlite-utils. Every connection runs with WAL, foreign keys and a busy timeout;
+migrations run on connect and applying them twice is harmless; every save is one
+``BEGIN IMMEDIATE`` transaction, so a failed save leaves nothing half-written and
+concurrent writers wait instead of failing. Functions take the ``Database`` first and
+return pydantic models (one record) or DataFrames (lists for tables).
+
+The database path comes from the ``ZUGANGSATLAS_DB`` environment variable, defaulting
+to ``data/zugangsatlas.db`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlite_utils import Database, Migrations
+
+from barriers.taxonomy import Barrier, Category, Taxonomy, load_taxonomy
+from journeys.errors import ConflictError, InUseError, NotFoundError
+from journeys.i18n import t
+from journeys.models import (
+    BarrierTag,
+    Family,
+    Journey,
+    JourneyKind,
+    Member,
+    Referral,
+    Service,
+    Stage,
+    Step,
+    TagStatus,
+)
+from journeys.reference import DATA_DIR, load_services, load_template
+
+DEFAULT_DB = DATA_DIR / "zugangsatlas.db"
+BUSY_TIMEOUT_MS = 30_000
+
+migrations = Migrations("zugangsatlas")
+
+
+# ---------------------------------------------------------------- connection
+
+
+def default_db_path() -> Path:
+    """``$ZUGANGSATLAS_DB`` or ``data/zugangsatlas.db``."""
+    return Path(os.environ.get("ZUGANGSATLAS_DB") or DEFAULT_DB)
+
+
+def connect(path: str | Path | None = None, *, load_defaults: bool = True) -> Database:
+    """Open the database, bring its schema up to date and load the default reference data.
+
+    ``path=":memory:"`` gives a private in-memory database (tests). Open one connection per
+    script run or thread; sqlite connections are cheap and WAL lets readers and a writer
+    work side by side.
+    """
+    target = str(path or default_db_path())
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if target != ":memory:":
+        with db.ensure_autocommit_on():
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+    migrate(db)
+    if load_defaults:
+        load_reference_defaults(db)
+    return db
+
+
+def migrate(db: Database) -> None:
+    """Apply pending migrations. Safe to call any number of times, from several processes."""
+    try:
+        migrations.apply(db)
+    except sqlite3.IntegrityError:
+        # Another process recorded the same migration a moment earlier.
+        if migrations.pending(db):
+            raise
+    version = schema_version(db)
+    if db.execute("PRAGMA user_version").fetchone()[0] != version:
+        db.execute(f"PRAGMA user_version = {version}")
+
+
+def schema_version(db: Database) -> int:
+    """How many migrations this database has had: the schema version."""
+    return len(migrations.applied(db))
+
+
+@contextmanager
+def _immediate(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the write lock at once (``BEGIN IMMEDIATE``).
+
+    Taking the lock up front means concurrent writers queue on the busy timeout instead
+    of failing halfway with ``database is locked``. Nested use becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+@contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """One save: a single transaction that also moves the data version on.
+
+    Anything that raises inside rolls the whole save back.
+    """
+    with _immediate(db):
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('data_version', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+        yield db
+
+
+def data_version(db: Database) -> int:
+    """A number that changes on every save: the cache key for everything computed."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def get_meta(db: Database, key: str, default: str = "") -> str:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def _set_meta(db: Database, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- schema
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """The first schema: reference data, families, journeys, steps, tags, referrals."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS sozialraeume (
+            name TEXT PRIMARY KEY,
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS stages (
+            key TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            typical_services TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL DEFAULT 0,
+            retired INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS categories (
+            key TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            sensitive INTEGER NOT NULL DEFAULT 0,
+            color TEXT NOT NULL DEFAULT '#888888',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS barriers (
+            key TEXT PRIMARY KEY,
+            category TEXT NOT NULL REFERENCES categories(key),
+            label TEXT NOT NULL,
+            explanation TEXT NOT NULL DEFAULT '',
+            levesque TEXT NOT NULL,
+            side TEXT NOT NULL CHECK (side IN ('angebot', 'person')),
+            ntu TEXT NOT NULL,
+            questions TEXT NOT NULL DEFAULT '[]',
+            retired INTEGER NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS services (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT '',
+            legal_basis TEXT NOT NULL DEFAULT '',
+            sozialraum TEXT NOT NULL,
+            contact TEXT NOT NULL DEFAULT '',
+            stages TEXT NOT NULL DEFAULT '[]',
+            retired INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (name, sozialraum)
+        );
+        CREATE TABLE IF NOT EXISTS families (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            sozialraum TEXT NOT NULL,
+            household_type TEXT NOT NULL,
+            team TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'aktiv',
+            synthetic INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE IF NOT EXISTS members (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL DEFAULT 0,
+            role TEXT NOT NULL,
+            age_band TEXT NOT NULL,
+            languages TEXT NOT NULL DEFAULT '[]',
+            needs_interpreter INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS journeys (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL DEFAULT 'ist' CHECK (kind IN ('ist', 'soll')),
+            title TEXT NOT NULL DEFAULT '',
+            source_journey_id INTEGER REFERENCES journeys(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS steps (
+            id INTEGER PRIMARY KEY,
+            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL DEFAULT 0,
+            stage_key TEXT NOT NULL REFERENCES stages(key),
+            service_id INTEGER REFERENCES services(id),
+            channel TEXT NOT NULL,
+            month TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            sees TEXT NOT NULL DEFAULT '',
+            brings TEXT NOT NULL DEFAULT '',
+            understands TEXT NOT NULL DEFAULT '',
+            feels TEXT NOT NULL DEFAULT '',
+            emotion INTEGER NOT NULL DEFAULT 0 CHECK (emotion BETWEEN -2 AND 2),
+            quote TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE IF NOT EXISTS step_members (
+            step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            PRIMARY KEY (step_id, member_id)
+        );
+        CREATE TABLE IF NOT EXISTS barrier_tags (
+            id INTEGER PRIMARY KEY,
+            step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
+            barrier_key TEXT NOT NULL REFERENCES barriers(key),
+            member_id INTEGER REFERENCES members(id),
+            severity INTEGER NOT NULL DEFAULT 2 CHECK (severity BETWEEN 1 AND 3),
+            status TEXT NOT NULL DEFAULT 'erkannt'
+                CHECK (status IN ('erkannt', 'verringert', 'beseitigt')),
+            identified_on TEXT NOT NULL,
+            reduced_on TEXT,
+            removed_on TEXT,
+            acted_service_id INTEGER REFERENCES services(id),
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE IF NOT EXISTS referrals (
+            id INTEGER PRIMARY KEY,
+            step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
+            to_service_id INTEGER NOT NULL REFERENCES services(id),
+            warm_handover INTEGER NOT NULL DEFAULT 0,
+            data_transfer INTEGER NOT NULL DEFAULT 0,
+            arrived TEXT NOT NULL DEFAULT 'offen' CHECK (arrived IN ('ja', 'nein', 'offen')),
+            waiting_days INTEGER
+        );
+        -- The columns that lists, joins and the analysis filter and group by.
+        CREATE INDEX IF NOT EXISTS idx_families_sozialraum ON families(sozialraum);
+        CREATE INDEX IF NOT EXISTS idx_families_household ON families(household_type);
+        CREATE INDEX IF NOT EXISTS idx_families_status ON families(status);
+        CREATE INDEX IF NOT EXISTS idx_members_family ON members(family_id);
+        CREATE INDEX IF NOT EXISTS idx_journeys_family ON journeys(family_id, kind);
+        CREATE INDEX IF NOT EXISTS idx_steps_journey ON steps(journey_id, position);
+        CREATE INDEX IF NOT EXISTS idx_steps_stage ON steps(stage_key);
+        CREATE INDEX IF NOT EXISTS idx_steps_service ON steps(service_id);
+        CREATE INDEX IF NOT EXISTS idx_steps_month ON steps(month);
+        CREATE INDEX IF NOT EXISTS idx_step_members_member ON step_members(member_id);
+        CREATE INDEX IF NOT EXISTS idx_tags_step ON barrier_tags(step_id);
+        CREATE INDEX IF NOT EXISTS idx_tags_barrier ON barrier_tags(barrier_key, status);
+        CREATE INDEX IF NOT EXISTS idx_tags_member ON barrier_tags(member_id);
+        CREATE INDEX IF NOT EXISTS idx_referrals_step ON referrals(step_id);
+        CREATE INDEX IF NOT EXISTS idx_referrals_to ON referrals(to_service_id);
+        """
+    )
+
+
+# ---------------------------------------------------------------- reference data
+
+
+def load_reference_defaults(db: Database) -> None:
+    """Fill empty reference tables from the files under ``data/`` (a new database)."""
+    if not db.execute("SELECT 1 FROM categories LIMIT 1").fetchone():
+        replace_taxonomy(db, load_taxonomy())
+    if not db.execute("SELECT 1 FROM stages LIMIT 1").fetchone():
+        template = load_template()
+        with write(db):
+            for stage in template.stages:
+                _upsert_stage(db, stage)
+            _set_meta(db, "template_version", template.version)
+    if not db.execute("SELECT 1 FROM sozialraeume LIMIT 1").fetchone():
+        sozialraeume, services = load_services()
+        with write(db):
+            for name in sozialraeume:
+                add_sozialraum(db, name)
+            for service in services:
+                save_service(db, service)
+
+
+def replace_taxonomy(db: Database, taxonomy: Taxonomy) -> None:
+    """Write a whole taxonomy (a new database, or an import). Existing keys are updated."""
+    with write(db):
+        for category in taxonomy.categories:
+            save_category(db, category, count_edit=False)
+        for barrier in taxonomy.barriers:
+            save_barrier(db, barrier, count_edit=False)
+        _set_meta(db, "taxonomy_version", taxonomy.version)
+        _set_meta(db, "taxonomy_edits", "0")
+
+
+def _json_list(value: str | None) -> list[Any]:
+    return json.loads(value) if value else []
+
+
+def get_taxonomy(db: Database) -> Taxonomy:
+    """The taxonomy in the database, retired barriers included (old tags need them)."""
+    categories = [
+        Category(**{**row, "sensitive": bool(row["sensitive"])})
+        for row in db.query("SELECT * FROM categories ORDER BY position, key")
+    ]
+    barriers = [
+        Barrier(
+            **{
+                **row,
+                "questions": _json_list(row["questions"]),
+                "retired": bool(row["retired"]),
+            }
+        )
+        for row in db.query("SELECT * FROM barriers ORDER BY position, key")
+    ]
+    return Taxonomy(version=taxonomy_version(db), categories=categories, barriers=barriers)
+
+
+def taxonomy_version(db: Database) -> str:
+    """The shipped version plus the number of local edits, e.g. ``2026.1+3``."""
+    base = get_meta(db, "taxonomy_version")
+    edits = int(get_meta(db, "taxonomy_edits", "0") or 0)
+    return f"{base}+{edits}" if edits else base
+
+
+def _count_taxonomy_edit(db: Database) -> None:
+    edits = int(get_meta(db, "taxonomy_edits", "0") or 0)
+    _set_meta(db, "taxonomy_edits", str(edits + 1))
+
+
+def save_category(db: Database, category: Category, *, count_edit: bool = True) -> Category:
+    """Insert or update a category by key."""
+    with write(db):
+        if category.position == 0 and not _exists(db, "categories", "key", category.key):
+            category = category.model_copy(update={"position": _next_position(db, "categories")})
+        db["categories"].upsert(category.model_dump(mode="json"), pk="key")
+        if count_edit:
+            _count_taxonomy_edit(db)
+    return category
+
+
+def save_barrier(db: Database, barrier: Barrier, *, count_edit: bool = True) -> Barrier:
+    """Insert or update a barrier by key. A new barrier goes to the end of its category."""
+    with write(db):
+        if not _exists(db, "categories", "key", barrier.category):
+            raise NotFoundError(t("errors.unknown_category", key=barrier.category))
+        if barrier.position == 0 and not _exists(db, "barriers", "key", barrier.key):
+            barrier = barrier.model_copy(update={"position": _next_position(db, "barriers")})
+        row = barrier.model_dump(mode="json")
+        row["questions"] = json.dumps(row["questions"], ensure_ascii=False)
+        db["barriers"].upsert(row, pk="key")
+        if count_edit:
+            _count_taxonomy_edit(db)
+    return barrier
+
+
+def set_barrier_retired(db: Database, key: str, retired: bool = True) -> None:
+    """Retire a barrier (no new tags) or bring it back. Its old tags stay as they are."""
+    with write(db):
+        cursor = db.execute("UPDATE barriers SET retired = ? WHERE key = ?", [int(retired), key])
+        if cursor.rowcount == 0:
+            raise NotFoundError(t("errors.unknown_barrier", key=key))
+        _count_taxonomy_edit(db)
+
+
+def barrier_usage(db: Database) -> dict[str, int]:
+    """How many tags use each barrier key (barriers without tags are absent)."""
+    rows = db.execute("SELECT barrier_key, COUNT(*) FROM barrier_tags GROUP BY barrier_key")
+    return dict(rows.fetchall())
+
+
+def delete_barrier(db: Database, key: str) -> None:
+    """Delete a barrier that was never used; a barrier in use raises ``InUseError``."""
+    with write(db):
+        used = db.execute("SELECT COUNT(*) FROM barrier_tags WHERE barrier_key = ?", [key])
+        if used.fetchone()[0]:
+            raise InUseError(t("errors.barrier_in_use", key=key))
+        db.execute("DELETE FROM barriers WHERE key = ?", [key])
+        _count_taxonomy_edit(db)
+
+
+def _exists(db: Database, table: str, column: str, value: object) -> bool:
+    sql = f"SELECT 1 FROM [{table}] WHERE [{column}] = ? LIMIT 1"
+    return db.execute(sql, [value]).fetchone() is not None
+
+
+def _next_position(db: Database, table: str, where: str = "1", params: Iterable = ()) -> int:
+    sql = f"SELECT COALESCE(MAX(position) + 1, 0) FROM [{table}] WHERE {where}"
+    return int(db.execute(sql, list(params)).fetchone()[0])
+
+
+# ---- stages
+
+
+def list_stages(db: Database, *, include_retired: bool = False) -> list[Stage]:
+    """The stage template in order."""
+    where = "" if include_retired else "WHERE retired = 0"
+    return [
+        Stage(
+            **{
+                **row,
+                "typical_services": _json_list(row["typical_services"]),
+                "retired": bool(row["retired"]),
+            }
+        )
+        for row in db.query(f"SELECT * FROM stages {where} ORDER BY position, key")
+    ]
+
+
+def _upsert_stage(db: Database, stage: Stage) -> None:
+    row = stage.model_dump(mode="json")
+    row["typical_services"] = json.dumps(row["typical_services"], ensure_ascii=False)
+    db["stages"].upsert(row, pk="key")
+
+
+def save_stage(db: Database, stage: Stage) -> Stage:
+    """Insert a stage at the end of the template, or update (rename) an existing one."""
+    with write(db):
+        if not _exists(db, "stages", "key", stage.key):
+            stage = stage.model_copy(update={"position": _next_position(db, "stages")})
+        _upsert_stage(db, stage)
+    return stage
+
+
+def reorder_stages(db: Database, keys: list[str]) -> None:
+    """Put the stages in the order of ``keys`` (stages not named keep their place after)."""
+    with write(db):
+        for position, key in enumerate(keys):
+            db.execute("UPDATE stages SET position = ? WHERE key = ?", [position, key])
+
+
+def set_stage_retired(db: Database, key: str, retired: bool = True) -> None:
+    """Hide a stage from new steps; steps already in it keep it."""
+    with write(db):
+        db.execute("UPDATE stages SET retired = ? WHERE key = ?", [int(retired), key])
+
+
+def delete_stage(db: Database, key: str) -> None:
+    """Delete an unused stage; a stage with steps raises ``InUseError`` (retire it)."""
+    with write(db):
+        if _exists(db, "steps", "stage_key", key):
+            raise InUseError(t("errors.stage_in_use", key=key))
+        db.execute("DELETE FROM stages WHERE key = ?", [key])
+
+
+# ---- Sozialräume and services
+
+
+def list_sozialraeume(db: Database) -> list[str]:
+    return [row[0] for row in db.execute("SELECT name FROM sozialraeume ORDER BY position, name")]
+
+
+def add_sozialraum(db: Database, name: str) -> None:
+    """Add a Sozialraum (idempotent)."""
+    name = name.strip()
+    if not name:
+        raise ValueError(t("errors.empty_name"))
+    with write(db):
+        db.execute(
+            "INSERT OR IGNORE INTO sozialraeume (name, position) VALUES (?, ?)",
+            [name, _next_position(db, "sozialraeume")],
+        )
+
+
+def _service_from_row(row: dict[str, Any]) -> Service:
+    return Service(**{**row, "stages": _json_list(row["stages"]), "retired": bool(row["retired"])})
+
+
+def list_services(
+    db: Database, *, sozialraum: str | None = None, include_retired: bool = False
+) -> list[Service]:
+    """The service catalogue, optionally of one Sozialraum, sorted by Sozialraum and name."""
+    clauses, params = [], []
+    if sozialraum is not None:
+        clauses.append("sozialraum = ?")
+        params.append(sozialraum)
+    if not include_retired:
+        clauses.append("retired = 0")
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = f"SELECT * FROM services {where} ORDER BY sozialraum, name"
+    return [_service_from_row(row) for row in db.query(sql, params)]
+
+
+def get_service(db: Database, service_id: int) -> Service:
+    rows = list(db.query("SELECT * FROM services WHERE id = ?", [service_id]))
+    if not rows:
+        raise NotFoundError(t("errors.unknown_service", id=service_id))
+    return _service_from_row(rows[0])
+
+
+def save_service(db: Database, service: Service) -> Service:
+    """Insert or update a service; a name is unique within its Sozialraum."""
+    row = service.model_dump(mode="json", exclude={"id"})
+    row["stages"] = json.dumps(row["stages"], ensure_ascii=False)
+    row["retired"] = int(row["retired"])
+    with write(db):
+        db.execute("INSERT OR IGNORE INTO sozialraeume (name) VALUES (?)", [service.sozialraum])
+        try:
+            if service.id is None:
+                service_id = db["services"].insert(row).last_pk
+            else:
+                db["services"].update(service.id, row)
+                service_id = service.id
+        except sqlite3.IntegrityError as exc:
+            raise InUseError(
+                t("errors.service_exists", name=service.name, sozialraum=service.sozialraum)
+            ) from exc
+    return service.model_copy(update={"id": service_id})
+
+
+def service_usage(db: Database) -> dict[int, int]:
+    """How many steps, tags and referrals name each service."""
+    rows = db.execute(
+        """
+        SELECT id, SUM(n) FROM (
+            SELECT service_id AS id, COUNT(*) AS n FROM steps
+             WHERE service_id IS NOT NULL GROUP BY service_id
+            UNION ALL
+            SELECT acted_service_id, COUNT(*) FROM barrier_tags
+             WHERE acted_service_id IS NOT NULL GROUP BY acted_service_id
+            UNION ALL
+            SELECT to_service_id, COUNT(*) FROM referrals GROUP BY to_service_id
+        ) GROUP BY id
+        """
+    )
+    return {int(k): int(v) for k, v in rows.fetchall()}
+
+
+def delete_service(db: Database, service_id: int) -> None:
+    """Delete a service nobody refers to; one in use raises ``InUseError`` (retire it)."""
+    with write(db):
+        if service_usage(db).get(service_id):
+            raise InUseError(t("errors.service_in_use"))
+        db.execute("DELETE FROM services WHERE id = ?", [service_id])
+
+
+# ---------------------------------------------------------------- families
+
+
+def _member_rows(db: Database, family_ids: list[int]) -> dict[int, list[Member]]:
+    if not family_ids:
+        return {}
+    marks = ",".join("?" * len(family_ids))
+    out: dict[int, list[Member]] = {fid: [] for fid in family_ids}
+    for row in db.query(
+        f"SELECT * FROM members WHERE family_id IN ({marks}) ORDER BY position, id", family_ids
+    ):
+        out[row["family_id"]].append(
+            Member(
+                id=row["id"],
+                role=row["role"],
+                age_band=row["age_band"],
+                languages=_json_list(row["languages"]),
+                needs_interpreter=bool(row["needs_interpreter"]),
+            )
+        )
+    return out
+
+
+def _family_from_row(row: dict[str, Any], members: list[Member]) -> Family:
+    return Family(
+        **{k: row[k] for k in ("id", "code", "sozialraum", "household_type", "team", "status")},
+        synthetic=bool(row["synthetic"]),
+        members=members,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
+    )
+
+
+def get_family(db: Database, family_id: int) -> Family:
+    """One family with its members; ``NotFoundError`` if it does not exist."""
+    rows = list(db.query("SELECT * FROM families WHERE id = ?", [family_id]))
+    if not rows:
+        raise NotFoundError(t("errors.unknown_family"))
+    return _family_from_row(rows[0], _member_rows(db, [family_id])[family_id])
+
+
+def find_family_id(db: Database, code: str) -> int | None:
+    """The id of the family with this case code, or ``None``."""
+    row = db.execute("SELECT id FROM families WHERE code = ?", [code.strip().upper()]).fetchone()
+    return row[0] if row else None
+
+
+def list_families(db: Database) -> pd.DataFrame:
+    """The family list: one row per family with the figures the list page shows.
+
+    Columns: id, code, sozialraum, household_type, team, status, synthetic, members,
+    steps, open_barriers, updated_at. Open barriers count the Ist journey's tags that are
+    not removed yet.
+    """
+    return pd.read_sql_query(
+        """
+        SELECT f.id, f.code, f.sozialraum, f.household_type, f.team, f.status, f.synthetic,
+               COALESCE(m.n, 0) AS members,
+               COALESCE(s.n, 0) AS steps,
+               COALESCE(b.n, 0) AS open_barriers,
+               f.updated_at
+          FROM families f
+          LEFT JOIN (SELECT family_id, COUNT(*) AS n FROM members GROUP BY family_id) m
+                 ON m.family_id = f.id
+          LEFT JOIN (SELECT j.family_id, COUNT(*) AS n FROM steps st
+                       JOIN journeys j ON j.id = st.journey_id AND j.kind = 'ist'
+                      GROUP BY j.family_id) s
+                 ON s.family_id = f.id
+          LEFT JOIN (SELECT j.family_id, COUNT(*) AS n FROM barrier_tags bt
+                       JOIN steps st ON st.id = bt.step_id
+                       JOIN journeys j ON j.id = st.journey_id AND j.kind = 'ist'
+                      WHERE bt.status != 'beseitigt'
+                      GROUP BY j.family_id) b
+                 ON b.family_id = f.id
+         ORDER BY f.updated_at DESC, f.id DESC
+        """,
+        db.conn,
+    )
+
+
+def count_families(db: Database) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM families").fetchone()[0])
+
+
+def _check_version(db: Database, table: str, record_id: int, expected: int) -> None:
+    row = db.execute(f"SELECT version FROM [{table}] WHERE id = ?", [record_id]).fetchone()
+    if row is None:
+        raise NotFoundError(t(f"errors.unknown_{table[:-1]}"))
+    if row[0] != expected:
+        raise ConflictError(t("errors.conflict"))
+
+
+def save_family(db: Database, family: Family) -> Family:
+    """Insert or update a family with its members, in one transaction.
+
+    An update must carry the version it was read with; if someone saved in between,
+    ``ConflictError`` is raised and nothing changes. Members left out of ``family.members``
+    are removed, unless a barrier tag still names them (``InUseError``).
+    """
+    now = _now()
+    row = family.model_dump(mode="json", include={"code", "sozialraum", "household_type", "team"})
+    row.update(status=family.status.value, synthetic=int(family.synthetic), updated_at=now)
+    with write(db):
+        if family.id is None:
+            row.update(created_at=now, version=1)
+            try:
+                family_id = int(db["families"].insert(row).last_pk)
+            except sqlite3.IntegrityError as exc:
+                raise ConflictError(t("errors.code_taken", code=family.code)) from exc
+        else:
+            family_id = family.id
+            _check_version(db, "families", family_id, family.version)
+            db.execute(
+                "UPDATE families SET sozialraum = ?, household_type = ?, team = ?, status = ?,"
+                " synthetic = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                [
+                    row["sozialraum"],
+                    row["household_type"],
+                    row["team"],
+                    row["status"],
+                    row["synthetic"],
+                    now,
+                    family_id,
+                ],
+            )
+        _save_members(db, family_id, family.members)
+        db.execute("INSERT OR IGNORE INTO sozialraeume (name) VALUES (?)", [family.sozialraum])
+        saved = get_family(db, family_id)
+    return saved
+
+
+def _save_members(db: Database, family_id: int, members: list[Member]) -> None:
+    keep = [m.id for m in members if m.id is not None]
+    marks = ",".join("?" * len(keep)) or "NULL"
+    gone = [
+        r[0]
+        for r in db.execute(
+            f"SELECT id FROM members WHERE family_id = ? AND id NOT IN ({marks})",
+            [family_id, *keep],
+        )
+    ]
+    if gone:
+        gone_marks = ",".join("?" * len(gone))
+        used = db.execute(
+            f"SELECT COUNT(*) FROM barrier_tags WHERE member_id IN ({gone_marks})", gone
+        ).fetchone()[0]
+        if used:
+            raise InUseError(t("errors.member_in_use"))
+        db.execute(f"DELETE FROM members WHERE id IN ({gone_marks})", gone)
+    for position, member in enumerate(members):
+        row = {
+            "family_id": family_id,
+            "position": position,
+            "role": member.role.value,
+            "age_band": member.age_band.value,
+            "languages": json.dumps(member.languages, ensure_ascii=False),
+            "needs_interpreter": int(member.needs_interpreter),
+        }
+        if member.id is None:
+            db["members"].insert(row)
+        else:
+            owner = db.execute("SELECT family_id FROM members WHERE id = ?", [member.id]).fetchone()
+            if owner is None or owner[0] != family_id:
+                raise NotFoundError(t("errors.unknown_member"))
+            db["members"].update(member.id, row)
+
+
+def set_family_archived(db: Database, family_id: int, archived: bool = True) -> None:
+    """Archive a family (hidden from the default list, kept for the analysis) or restore it."""
+    status = "archiviert" if archived else "aktiv"
+    with write(db):
+        cursor = db.execute(
+            "UPDATE families SET status = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+            [status, _now(), family_id],
+        )
+        if cursor.rowcount == 0:
+            raise NotFoundError(t("errors.unknown_family"))
+
+
+def _touch_family_of_step(db: Database, step_id: int) -> None:
+    """Record on the family that its journey changed (for "last change" in the list)."""
+    db.execute(
+        "UPDATE families SET updated_at = ? WHERE id = "
+        "(SELECT j.family_id FROM steps s JOIN journeys j ON j.id = s.journey_id WHERE s.id = ?)",
+        [_now(), step_id],
+    )
+
+
+# ---------------------------------------------------------------- journeys and steps
+
+
+def list_journeys(db: Database, family_id: int) -> list[Journey]:
+    """The family's journeys (Ist first), each with its steps."""
+    rows = list(
+        db.query(
+            "SELECT id FROM journeys WHERE family_id = ? ORDER BY kind = 'soll', id", [family_id]
+        )
+    )
+    return [get_journey(db, row["id"]) for row in rows]
+
+
+def get_or_create_journey(
+    db: Database, family_id: int, kind: JourneyKind = JourneyKind.IST
+) -> Journey:
+    """The family's first journey of this kind, created empty if there is none."""
+    row = db.execute(
+        "SELECT id FROM journeys WHERE family_id = ? AND kind = ? ORDER BY id LIMIT 1",
+        [family_id, kind.value],
+    ).fetchone()
+    if row:
+        return get_journey(db, row[0])
+    return save_journey(db, Journey(family_id=family_id, kind=kind))
+
+
+def save_journey(db: Database, journey: Journey) -> Journey:
+    """Insert a journey or update its title; steps are saved one by one with ``save_step``."""
+    if journey.family_id is None:
+        raise NotFoundError(t("errors.unknown_family"))
+    with write(db):
+        if not _exists(db, "families", "id", journey.family_id):
+            raise NotFoundError(t("errors.unknown_family"))
+        if journey.id is None:
+            journey_id = (
+                db["journeys"]
+                .insert(
+                    {
+                        "family_id": journey.family_id,
+                        "kind": journey.kind.value,
+                        "title": journey.title,
+                        "source_journey_id": journey.source_journey_id,
+                        "created_at": _now(),
+                    }
+                )
+                .last_pk
+            )
+            for step in journey.steps:
+                _write_step(db, step.model_copy(update={"journey_id": journey_id, "id": None}))
+        else:
+            journey_id = journey.id
+            db.execute("UPDATE journeys SET title = ? WHERE id = ?", [journey.title, journey_id])
+    return get_journey(db, int(journey_id))
+
+
+def get_journey(db: Database, journey_id: int) -> Journey:
+    """A journey with its steps in order, each with members, tags and referrals."""
+    rows = list(db.query("SELECT * FROM journeys WHERE id = ?", [journey_id]))
+    if not rows:
+        raise NotFoundError(t("errors.unknown_journey"))
+    row = rows[0]
+    steps = _steps_where(db, "journey_id = ?", [journey_id])
+    return Journey(
+        id=row["id"],
+        family_id=row["family_id"],
+        kind=row["kind"],
+        title=row["title"],
+        source_journey_id=row["source_journey_id"],
+        steps=steps,
+    )
+
+
+def get_step(db: Database, step_id: int) -> Step:
+    steps = _steps_where(db, "id = ?", [step_id])
+    if not steps:
+        raise NotFoundError(t("errors.unknown_step"))
+    return steps[0]
+
+
+_STEP_FIELDS = (
+    "id", "journey_id", "position", "stage_key", "service_id", "channel", "month", "outcome",
+    "sees", "brings", "understands", "feels", "emotion", "quote", "updated_at", "version",
+)  # fmt: skip
+
+
+def _steps_where(db: Database, where: str, params: list[Any]) -> list[Step]:
+    rows = list(db.query(f"SELECT * FROM steps WHERE {where} ORDER BY position, id", params))
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    marks = ",".join("?" * len(ids))
+    members: dict[int, list[int]] = {i: [] for i in ids}
+    for step_id, member_id in db.execute(
+        f"SELECT step_id, member_id FROM step_members WHERE step_id IN ({marks}) "
+        "ORDER BY member_id",
+        ids,
+    ):
+        members[step_id].append(member_id)
+    tags: dict[int, list[BarrierTag]] = {i: [] for i in ids}
+    for tag in db.query(f"SELECT * FROM barrier_tags WHERE step_id IN ({marks}) ORDER BY id", ids):
+        tags[tag.pop("step_id")].append(BarrierTag(**tag))
+    referrals: dict[int, list[Referral]] = {i: [] for i in ids}
+    for ref in db.query(f"SELECT * FROM referrals WHERE step_id IN ({marks}) ORDER BY id", ids):
+        step_id = ref.pop("step_id")
+        ref.update(
+            warm_handover=bool(ref["warm_handover"]), data_transfer=bool(ref["data_transfer"])
+        )
+        referrals[step_id].append(Referral(**ref))
+    return [
+        Step(
+            **{k: r[k] for k in _STEP_FIELDS},
+            member_ids=members[r["id"]],
+            tags=tags[r["id"]],
+            referrals=referrals[r["id"]],
+        )
+        for r in rows
+    ]
+
+
+def save_step(db: Database, step: Step) -> Step:
+    """Insert or update a step with its members, barrier tags and referrals, all or nothing.
+
+    An update must carry the version it was read with (``ConflictError`` otherwise). The
+    step's tags and referrals are replaced by the ones given: tags keep their ids where
+    they have one.
+    """
+    with write(db):
+        step_id = _write_step(db, step)
+        _touch_family_of_step(db, step_id)
+    return get_step(db, step_id)
+
+
+def _write_step(db: Database, step: Step) -> int:
+    if step.journey_id is None or not _exists(db, "journeys", "id", step.journey_id):
+        raise NotFoundError(t("errors.unknown_journey"))
+    _check_step_references(db, step)
+    row = step.model_dump(
+        mode="json",
+        include={
+            "journey_id", "stage_key", "service_id", "channel", "month", "outcome",
+            "sees", "brings", "understands", "feels", "emotion", "quote",
+        },
+    )  # fmt: skip
+    row["updated_at"] = _now()
+    if step.id is None:
+        row["position"] = _next_position(db, "steps", "journey_id = ?", [step.journey_id])
+        row["version"] = 1
+        step_id = int(db["steps"].insert(row).last_pk)
+    else:
+        step_id = step.id
+        _check_version(db, "steps", step_id, step.version)
+        row["version"] = step.version + 1
+        db["steps"].update(step_id, row)
+    db.execute("DELETE FROM step_members WHERE step_id = ?", [step_id])
+    db["step_members"].insert_all(
+        [{"step_id": step_id, "member_id": m} for m in dict.fromkeys(step.member_ids)]
+    )
+    _replace_children(db, "barrier_tags", step_id, [_tag_row(tag) for tag in step.tags])
+    _replace_children(db, "referrals", step_id, [_referral_row(r) for r in step.referrals])
+    return step_id
+
+
+def _check_step_references(db: Database, step: Step) -> None:
+    """Name the problem in German before a foreign key would fail anonymously."""
+    if not _exists(db, "stages", "key", step.stage_key):
+        raise NotFoundError(t("errors.unknown_stage", key=step.stage_key))
+    if step.service_id is not None and not _exists(db, "services", "id", step.service_id):
+        raise NotFoundError(t("errors.unknown_service", id=step.service_id))
+    family_id = db.execute(
+        "SELECT family_id FROM journeys WHERE id = ?", [step.journey_id]
+    ).fetchone()[0]
+    own = {r[0] for r in db.execute("SELECT id FROM members WHERE family_id = ?", [family_id])}
+    named = set(step.member_ids) | {tag.member_id for tag in step.tags if tag.member_id}
+    if named - own:
+        raise NotFoundError(t("errors.unknown_member"))
+    for tag in step.tags:
+        _check_tag_references(db, tag)
+    for referral in step.referrals:
+        if not _exists(db, "services", "id", referral.to_service_id):
+            raise NotFoundError(t("errors.unknown_service", id=referral.to_service_id))
+
+
+def _check_tag_references(db: Database, tag: BarrierTag) -> None:
+    if not _exists(db, "barriers", "key", tag.barrier_key):
+        raise NotFoundError(t("errors.unknown_barrier", key=tag.barrier_key))
+    if tag.acted_service_id is not None and not _exists(db, "services", "id", tag.acted_service_id):
+        raise NotFoundError(t("errors.unknown_service", id=tag.acted_service_id))
+
+
+def _tag_row(tag: BarrierTag) -> dict[str, Any]:
+    return tag.model_dump(mode="json")
+
+
+def _referral_row(referral: Referral) -> dict[str, Any]:
+    row = referral.model_dump(mode="json")
+    row.update(warm_handover=int(referral.warm_handover), data_transfer=int(referral.data_transfer))
+    return row
+
+
+def _replace_children(db: Database, table: str, step_id: int, rows: list[dict[str, Any]]) -> None:
+    """Make the step's rows in ``table`` exactly ``rows``, keeping ids that are given."""
+    keep = [r["id"] for r in rows if r.get("id") is not None]
+    marks = ",".join("?" * len(keep)) or "NULL"
+    db.execute(f"DELETE FROM [{table}] WHERE step_id = ? AND id NOT IN ({marks})", [step_id, *keep])
+    for row in rows:
+        row = {**row, "step_id": step_id}
+        if row.get("id") is None:
+            row.pop("id", None)
+            db[table].insert(row)
+        else:
+            owner = db.execute(
+                f"SELECT step_id FROM [{table}] WHERE id = ?", [row["id"]]
+            ).fetchone()
+            if owner is not None and owner[0] != step_id:
+                raise NotFoundError(t("errors.unknown_record"))
+            db[table].upsert(row, pk="id")
+
+
+def delete_step(db: Database, step_id: int) -> None:
+    """Delete a step with its tags and referrals; the steps after it move up."""
+    with write(db):
+        row = db.execute("SELECT journey_id FROM steps WHERE id = ?", [step_id]).fetchone()
+        if row is None:
+            raise NotFoundError(t("errors.unknown_step"))
+        _touch_family_of_step(db, step_id)
+        db.execute("DELETE FROM steps WHERE id = ?", [step_id])
+        _renumber(db, row[0])
+
+
+def _renumber(db: Database, journey_id: int) -> None:
+    ids = [r[0] for r in db.execute(
+        "SELECT id FROM steps WHERE journey_id = ? ORDER BY position, id", [journey_id]
+    )]  # fmt: skip
+    for position, step_id in enumerate(ids):
+        db.execute("UPDATE steps SET position = ? WHERE id = ?", [position, step_id])
+
+
+def move_step(db: Database, step_id: int, offset: int) -> None:
+    """Move a step ``offset`` places earlier (negative) or later (positive) in its journey."""
+    with write(db):
+        row = db.execute("SELECT journey_id FROM steps WHERE id = ?", [step_id]).fetchone()
+        if row is None:
+            raise NotFoundError(t("errors.unknown_step"))
+        ids = [r[0] for r in db.execute(
+            "SELECT id FROM steps WHERE journey_id = ? ORDER BY position, id", [row[0]]
+        )]  # fmt: skip
+        old = ids.index(step_id)
+        new = max(0, min(len(ids) - 1, old + offset))
+        ids.insert(new, ids.pop(old))
+        for position, sid in enumerate(ids):
+            db.execute("UPDATE steps SET position = ? WHERE id = ?", [position, sid])
+        _touch_family_of_step(db, step_id)
+
+
+def reorder_steps(db: Database, journey_id: int, step_ids: list[int]) -> None:
+    """Put the journey's steps in exactly this order."""
+    with write(db):
+        current = {
+            r[0] for r in db.execute("SELECT id FROM steps WHERE journey_id = ?", [journey_id])
+        }
+        if current != set(step_ids) or len(step_ids) != len(current):
+            raise ConflictError(t("errors.conflict"))
+        for position, sid in enumerate(step_ids):
+            db.execute("UPDATE steps SET position = ? WHERE id = ?", [position, sid])
+
+
+# ---- tags one at a time (fast tagging)
+
+
+def add_tag(db: Database, step_id: int, tag: BarrierTag) -> BarrierTag:
+    """Tag one barrier on a step without re-saving the step: the few-clicks path."""
+    with write(db):
+        if not _exists(db, "steps", "id", step_id):
+            raise NotFoundError(t("errors.unknown_step"))
+        _check_tag_references(db, tag)
+        if tag.member_id is not None:
+            same_family = db.execute(
+                "SELECT 1 FROM members m JOIN journeys j ON j.family_id = m.family_id "
+                "JOIN steps s ON s.journey_id = j.id WHERE s.id = ? AND m.id = ?",
+                [step_id, tag.member_id],
+            ).fetchone()
+            if not same_family:
+                raise NotFoundError(t("errors.unknown_member"))
+        row = {**_tag_row(tag), "step_id": step_id}
+        row.pop("id", None)
+        tag_id = int(db["barrier_tags"].insert(row).last_pk)
+        _touch_family_of_step(db, step_id)
+    return tag.model_copy(update={"id": tag_id})
+
+
+def update_tag(db: Database, tag: BarrierTag) -> BarrierTag:
+    """Change severity, status (with its date), acting service or note of one tag."""
+    if tag.id is None:
+        raise NotFoundError(t("errors.unknown_record"))
+    with write(db):
+        row = db.execute("SELECT step_id FROM barrier_tags WHERE id = ?", [tag.id]).fetchone()
+        if row is None:
+            raise NotFoundError(t("errors.unknown_record"))
+        _check_tag_references(db, tag)
+        db["barrier_tags"].update(tag.id, _tag_row(tag))
+        _touch_family_of_step(db, row[0])
+    return tag
+
+
+def set_tag_status(db: Database, tag_id: int, status: TagStatus, on: date) -> BarrierTag:
+    """Move a tag to ``status`` on date ``on``, keeping the dates of earlier changes."""
+    rows = list(db.query("SELECT * FROM barrier_tags WHERE id = ?", [tag_id]))
+    if not rows:
+        raise NotFoundError(t("errors.unknown_record"))
+    row = rows[0]
+    row.pop("step_id")
+    tag = BarrierTag(**row)
+    update: dict[str, Any] = {"status": status}
+    if status is TagStatus.VERRINGERT:
+        update["reduced_on"] = tag.reduced_on or on
+        update["removed_on"] = None
+    elif status is TagStatus.BESEITIGT:
+        update["removed_on"] = tag.removed_on or on
+    else:
+        update.update(reduced_on=None, removed_on=None)
+    return update_tag(db, BarrierTag.model_validate({**tag.model_dump(), **update}))
+
+
+def delete_tag(db: Database, tag_id: int) -> None:
+    with write(db):
+        row = db.execute("SELECT step_id FROM barrier_tags WHERE id = ?", [tag_id]).fetchone()
+        if row is None:
+            raise NotFoundError(t("errors.unknown_record"))
+        _touch_family_of_step(db, row[0])
+        db.execute("DELETE FROM barrier_tags WHERE id = ?", [tag_id])
+
+
+# ---------------------------------------------------------------- whole datasets
+
+
+def next_ids(db: Database) -> dict[str, int]:
+    """The next free id of every case table, for building a dataset with ids up front."""
+    tables = ("families", "members", "journeys", "steps", "barrier_tags", "referrals")
+    return {
+        table: int(db.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM [{table}]").fetchone()[0])
+        for table in tables
+    }
+
+
+def insert_dataset(db: Database, families: list[Family], journeys: list[Journey]) -> None:
+    """Write many families and journeys, with the ids they carry, in one transaction.
+
+    The fast path for demo data, benchmarks and imports: either everything is written or,
+    if any row breaks a rule (an unknown barrier, a duplicate code), nothing is.
+    """
+    now = _now()
+    family_rows, member_rows = [], []
+    for family in families:
+        family_rows.append(
+            {
+                **family.model_dump(
+                    mode="json", include={"id", "code", "sozialraum", "household_type", "team"}
+                ),
+                "status": family.status.value,
+                "synthetic": int(family.synthetic),
+                "created_at": family.created_at.isoformat() if family.created_at else now,
+                "updated_at": family.updated_at.isoformat() if family.updated_at else now,
+                "version": max(family.version, 1),
+            }
+        )
+        for position, m in enumerate(family.members):
+            member_rows.append(
+                {
+                    "id": m.id,
+                    "family_id": family.id,
+                    "position": position,
+                    "role": m.role.value,
+                    "age_band": m.age_band.value,
+                    "languages": json.dumps(m.languages, ensure_ascii=False),
+                    "needs_interpreter": int(m.needs_interpreter),
+                }
+            )
+    journey_rows, step_rows, link_rows, tag_rows, referral_rows = [], [], [], [], []
+    for journey in journeys:
+        journey_rows.append(
+            {
+                "id": journey.id,
+                "family_id": journey.family_id,
+                "kind": journey.kind.value,
+                "title": journey.title,
+                "source_journey_id": journey.source_journey_id,
+                "created_at": now,
+            }
+        )
+        for position, step in enumerate(journey.steps):
+            row = step.model_dump(
+                mode="json", exclude={"member_ids", "tags", "referrals", "updated_at"}
+            )
+            row.update(journey_id=journey.id, position=position, version=max(step.version, 1))
+            row["updated_at"] = step.updated_at.isoformat() if step.updated_at else now
+            step_rows.append(row)
+            link_rows += [{"step_id": step.id, "member_id": m} for m in step.member_ids]
+            tag_rows += [{**_tag_row(tag), "step_id": step.id} for tag in step.tags]
+            referral_rows += [{**_referral_row(r), "step_id": step.id} for r in step.referrals]
+    with write(db):
+        # Check references once at commit time, so the problem is counted, not just hit.
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        for table, rows in (
+            ("families", family_rows),
+            ("members", member_rows),
+            ("journeys", journey_rows),
+            ("steps", step_rows),
+            ("step_members", link_rows),
+            ("barrier_tags", tag_rows),
+            ("referrals", referral_rows),
+        ):
+            if rows:
+                db[table].insert_all(rows, batch_size=2000)
+        for name in sorted({f.sozialraum for f in families}):
+            db.execute("INSERT OR IGNORE INTO sozialraeume (name) VALUES (?)", [name])
+        violations = db.execute("PRAGMA foreign_key_check").fetchall()
+        if violations:
+            raise NotFoundError(t("errors.dataset_references", n=len(violations)))

@@ -1,0 +1,1 @@
+"""The Streamlit pages. Thin: read state, call the domain, draw."""

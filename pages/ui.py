@@ -1,0 +1,140 @@
+"""Shared UI plumbing for the pages: the database of this run, cached reference data,
+German error display, and small widgets used on several pages.
+
+Caching lives here, on the UI side: ``st.cache_data`` keyed by the database path and the
+data version, which moves on every save, so a save is visible at once and an unchanged
+view is never recomputed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+from sqlite_utils import Database
+
+from barriers.taxonomy import Taxonomy
+from journeys import storage
+from journeys.errors import ZugangsatlasError, german_messages
+from journeys.i18n import t
+from journeys.models import Service, Stage
+
+T = TypeVar("T")
+
+_local = threading.local()
+
+
+def db_path() -> str:
+    """The database file of this app: ``$ZUGANGSATLAS_DB`` or the default under ``data/``."""
+    return str(storage.default_db_path().resolve())
+
+
+def db() -> Database:
+    """The connection of the current script thread, opened (and migrated) on first use.
+
+    One connection per thread, as sqlite wants; WAL lets every session read while one
+    writes.
+    """
+    path = db_path()
+    cached: tuple[str, Database] | None = getattr(_local, "db", None)
+    if cached is None or cached[0] != path:
+        _local.db = (path, storage.connect(Path(path)))
+    return _local.db[1]
+
+
+def version() -> int:
+    """The data version: part of every cache key."""
+    return storage.data_version(db())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _taxonomy(path: str, data_version: int) -> Taxonomy:
+    return storage.get_taxonomy(db())
+
+
+def taxonomy() -> Taxonomy:
+    return _taxonomy(db_path(), version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _stages(path: str, data_version: int, include_retired: bool) -> list[Stage]:
+    return storage.list_stages(db(), include_retired=include_retired)
+
+
+def stages(*, include_retired: bool = False) -> list[Stage]:
+    return _stages(db_path(), version(), include_retired)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _services(path: str, data_version: int, include_retired: bool) -> list[Service]:
+    return storage.list_services(db(), include_retired=include_retired)
+
+
+def services(*, include_retired: bool = False) -> list[Service]:
+    return _services(db_path(), version(), include_retired)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _families(path: str, data_version: int) -> pd.DataFrame:
+    return storage.list_families(db())
+
+
+def families() -> pd.DataFrame:
+    """The family list with its figures (see ``storage.list_families``)."""
+    return _families(db_path(), version())
+
+
+def sozialraeume() -> list[str]:
+    return storage.list_sozialraeume(db())
+
+
+def show_errors(messages: list[str]) -> None:
+    """Show German problems as one error box with a list."""
+    st.error(t("common.errors_heading") + "\n\n" + "\n".join(f"- {m}" for m in messages))
+
+
+@contextmanager
+def saving(success: str | None = None) -> Iterator[None]:
+    """Run a save; turn validation and domain errors into German messages, not tracebacks.
+
+    ``with saving(t("...saved")): storage.save_x(...)``. On success the message is kept for
+    the next run (saves are usually followed by ``st.rerun``).
+    """
+    try:
+        yield
+    except ValidationError as exc:
+        show_errors(german_messages(exc))
+        st.stop()
+    except ZugangsatlasError as exc:
+        show_errors([str(exc)])
+        st.stop()
+    if success:
+        flash(success)
+
+
+def flash(message: str) -> None:
+    """Remember a success message to show once after the next rerun."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.toast(message, icon="✅")
+
+
+def synthetic_notice(is_synthetic: bool) -> None:
+    """Demo data says it is synthetic wherever it is shown."""
+    if is_synthetic:
+        st.info(t("common.synthetic_notice"), icon="🧪")
+
+
+def label_of(options: dict[T, str]) -> Callable[[T], str]:
+    """A ``format_func`` for selectboxes over keys with German labels."""
+    return lambda key: options.get(key, str(key))
