@@ -13,7 +13,7 @@ drop contact and are reached again by outreach (Aufsuchende Hilfe).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -45,6 +45,8 @@ DEFAULT_FAMILIES = 30
 DEFAULT_SEED = 2020
 # The last month the demo journeys may reach: fixed, so that a seed always gives the same data.
 LAST_MONTH = (2026, 10)
+# Every demo journey has at least this many steps (the plan has 5 to 15).
+MIN_STEPS = 5
 
 # Latent situations of a household and the barriers they make likely, with weights.
 SITUATIONS: dict[str, tuple[float, dict[str, float]]] = {
@@ -255,9 +257,11 @@ def _stage_sequence(rng: random.Random, stages: list[str]) -> list[str]:
         if key in ("erstkontakt", "antrag", "orientierung"):
             plan.append(key)
         elif key == "verweisberatung":
-            plan += [key] * rng.choice((1, 1, 2, 2, 3))
-        elif key in ("kooperationsplan", "kinderbetreuung", "massnahme"):
-            plan += [key] * (1 if rng.random() < 0.8 else 2)
+            plan += [key] * rng.choice((1, 2, 2, 3, 4))
+        elif key == "kooperationsplan":
+            plan += [key] * rng.choice((1, 1, 2))  # reviewed every six months (§15 SGB II)
+        elif key in ("kinderbetreuung", "massnahme"):
+            plan += [key] * rng.choice((1, 1, 2, 3))
         elif key == "fallkonferenz":
             plan += [key] if rng.random() < 0.45 else []
         elif key in ("vermittlung", "nachbetreuung"):
@@ -293,7 +297,7 @@ def _tags_for_step(
     pool = [(key, w * (3 if key.split(".")[0] in affinity else 0.4)) for key, w in weights.items()]
     if not pool:
         return []
-    count = _weighted(rng, [(0, 3), (1, 4), (2, 3), (3, 1.5)])
+    count = _weighted(rng, [(0, 2), (1, 4), (2, 4), (3, 2)])
     adults = [m for m in members if m.role is not Role.KIND]
     kids = [m for m in members if m.role is Role.KIND]
     tags: list[BarrierTag] = []
@@ -369,7 +373,10 @@ def _journey(
     plan = _stage_sequence(rng, stages)
     for index, stage in enumerate(plan):
         if (year, month) > LAST_MONTH:
-            break
+            if len(steps) >= MIN_STEPS:
+                break
+            # A journey that started late still gets its first few steps, in the last month.
+            year, month = LAST_MONTH
         candidates = [s for s in local if stage in s.stages] or local
         service = rng.choice(candidates) if candidates else None
         on = date(year, month, rng.randint(1, 28))
@@ -404,7 +411,7 @@ def _journey(
         )
         if outcome is Outcome.KONTAKTABBRUCH and index < len(plan) - 1:
             # Outreach (Aufsuchende Hilfe) brings the family back a few months later.
-            year, month = _month_add(year, month, rng.randint(2, 4))
+            year, month = min(_month_add(year, month, rng.randint(2, 4)), LAST_MONTH)
             outreach = [s for s in local if "Aufsuchende" in s.name] or local
             steps.append(_outreach_step(rng, outreach, family, year, month, ids))
         year, month = _month_add(year, month, rng.choice((0, 1, 1, 1, 2, 3)))
@@ -487,13 +494,14 @@ def _referrals(
     ]
 
 
-def generate(
+def iter_generate(
     db: Database, *, families: int = DEFAULT_FAMILIES, seed: int = DEFAULT_SEED
-) -> tuple[list[Family], list[Journey]]:
-    """Build ``families`` synthetic families with one Ist journey each (not yet stored).
+) -> Iterator[tuple[Family, Journey]]:
+    """Yield ``families`` synthetic families, each with one Ist journey (not yet stored).
 
     Uses the stage template, taxonomy and service catalogue in ``db``; ids continue after
     the ones already there, so the result can be written with ``storage.insert_dataset``.
+    A generator, so that 10,000 families never sit in memory at once.
     """
     rng = random.Random(seed)
     ids = _Ids(storage.next_ids(db))
@@ -506,7 +514,6 @@ def generate(
         (HouseholdType.PAAR_MIT_KINDERN, 35),
         (HouseholdType.SONSTIGE, 10),
     )
-    out_families, out_journeys = [], []
     for _ in range(families):
         household = _weighted(rng, households)
         family = Family(
@@ -518,13 +525,34 @@ def generate(
             synthetic=True,
             members=_members(rng, household, ids),  # type: ignore[arg-type]
         )
-        out_families.append(family)
-        out_journeys.append(_journey(rng, family, stages, services, known, ids))
-    return out_families, out_journeys
+        yield family, _journey(rng, family, stages, services, known, ids)
 
 
-def seed_demo(db: Database, *, families: int = DEFAULT_FAMILIES, seed: int = DEFAULT_SEED) -> int:
-    """Generate and store synthetic families in one transaction; returns how many."""
-    built_families, built_journeys = generate(db, families=families, seed=seed)
-    storage.insert_dataset(db, built_families, built_journeys)
-    return len(built_families)
+def generate(
+    db: Database, *, families: int = DEFAULT_FAMILIES, seed: int = DEFAULT_SEED
+) -> tuple[list[Family], list[Journey]]:
+    """All of ``iter_generate`` as two lists: families and their journeys."""
+    pairs = list(iter_generate(db, families=families, seed=seed))
+    return [f for f, _ in pairs], [j for _, j in pairs]
+
+
+def seed_demo(
+    db: Database, *, families: int = DEFAULT_FAMILIES, seed: int = DEFAULT_SEED, batch: int = 1000
+) -> int:
+    """Generate and store synthetic families, ``batch`` families per transaction.
+
+    Small datasets (the default 30) are written in one transaction; large ones in batches
+    so memory stays flat. Returns how many families were written.
+    """
+    written = 0
+    chunk: list[tuple[Family, Journey]] = []
+    for pair in iter_generate(db, families=families, seed=seed):
+        chunk.append(pair)
+        if len(chunk) == batch:
+            storage.insert_dataset(db, [f for f, _ in chunk], [j for _, j in chunk])
+            written += len(chunk)
+            chunk = []
+    if chunk:
+        storage.insert_dataset(db, [f for f, _ in chunk], [j for _, j in chunk])
+        written += len(chunk)
+    return written
