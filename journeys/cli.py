@@ -8,12 +8,24 @@ on any error.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from journeys import demo, storage
 from journeys.errors import ZugangsatlasError
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1, refused in German otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"„{text}“ ist keine ganze Zahl ab 1")
+    return value
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Schreibt synthetische (erfundene) Familien mit Reisen und Barrieren.",
     )
     p.add_argument(
-        "--families", type=int, default=demo.DEFAULT_FAMILIES, help="Anzahl Familien (Standard 30)"
+        "--families",
+        type=_positive_int,
+        default=demo.DEFAULT_FAMILIES,
+        help="Anzahl Familien (Standard 30)",
     )
     p.add_argument(
         "--seed",
@@ -80,6 +95,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as exc:
         print(f"Fehler beim Dateizugriff: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:
+        # A folder, a file that is no database, no write permission: say so, no traceback.
+        print(
+            f"Fehler: Die Datenbank lässt sich nicht öffnen oder beschreiben ({exc}).",
+            file=sys.stderr,
+        )
         return 1
 
 

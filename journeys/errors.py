@@ -23,6 +23,10 @@ class ConflictError(ZugangsatlasError):
     """Someone else saved the same record in the meantime (optimistic concurrency)."""
 
 
+class InputError(ZugangsatlasError):
+    """The input cannot be used as it is (an empty name, an unreadable file)."""
+
+
 class InUseError(ZugangsatlasError):
     """The record is still referenced and cannot be deleted; retire it instead."""
 

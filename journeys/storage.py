@@ -19,13 +19,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 
+import numpy as np
 import pandas as pd
 from sqlite_utils import Database, Migrations
 
 from barriers.taxonomy import Barrier, Category, Taxonomy, load_taxonomy
-from journeys.errors import ConflictError, InUseError, NotFoundError
+from journeys.errors import ConflictError, InputError, InUseError, NotFoundError
 from journeys.i18n import t
 from journeys.models import (
     BarrierTag,
@@ -470,6 +471,27 @@ def reorder_stages(db: Database, keys: list[str]) -> None:
             db.execute("UPDATE stages SET position = ? WHERE key = ?", [position, key])
 
 
+def move_stage(db: Database, key: str, offset: int) -> None:
+    """Move one stage ``offset`` places earlier (negative) or later (positive) in the template.
+
+    Retired stages keep their place in the count, so reactivating one puts it back where it was.
+    """
+    with write(db):
+        keys = [r[0] for r in db.execute("SELECT key FROM stages ORDER BY position, key")]
+        if key not in keys:
+            raise NotFoundError(t("errors.unknown_stage", key=key))
+        old = keys.index(key)
+        keys.insert(max(0, min(len(keys) - 1, old + offset)), keys.pop(old))
+        for position, k in enumerate(keys):
+            db.execute("UPDATE stages SET position = ? WHERE key = ?", [position, k])
+
+
+def stage_usage(db: Database) -> dict[str, int]:
+    """How many steps each stage holds (stages without steps are absent)."""
+    rows = db.execute("SELECT stage_key, COUNT(*) FROM steps GROUP BY stage_key")
+    return dict(rows.fetchall())
+
+
 def set_stage_retired(db: Database, key: str, retired: bool = True) -> None:
     """Hide a stage from new steps; steps already in it keep it."""
     with write(db):
@@ -495,7 +517,7 @@ def add_sozialraum(db: Database, name: str) -> None:
     """Add a Sozialraum (idempotent)."""
     name = name.strip()
     if not name:
-        raise ValueError(t("errors.empty_name"))
+        raise InputError(t("errors.empty_name"))
     with write(db):
         db.execute(
             "INSERT OR IGNORE INTO sozialraeume (name, position) VALUES (?, ?)",
@@ -709,7 +731,8 @@ def save_family(db: Database, family: Family) -> Family:
 
 def _save_members(db: Database, family_id: int, members: list[Member]) -> None:
     keep = [m.id for m in members if m.id is not None]
-    marks = ",".join("?" * len(keep)) or "NULL"
+    # An empty subquery, not NULL: "id NOT IN (NULL)" is never true and would keep every row.
+    marks = ",".join("?" * len(keep)) or "SELECT NULL WHERE 0"
     gone = [
         r[0]
         for r in db.execute(
@@ -966,7 +989,8 @@ def _referral_row(referral: Referral) -> dict[str, Any]:
 def _replace_children(db: Database, table: str, step_id: int, rows: list[dict[str, Any]]) -> None:
     """Make the step's rows in ``table`` exactly ``rows``, keeping ids that are given."""
     keep = [r["id"] for r in rows if r.get("id") is not None]
-    marks = ",".join("?" * len(keep)) or "NULL"
+    # An empty subquery, not NULL: "id NOT IN (NULL)" is never true and would keep every row.
+    marks = ",".join("?" * len(keep)) or "SELECT NULL WHERE 0"
     db.execute(f"DELETE FROM [{table}] WHERE step_id = ? AND id NOT IN ({marks})", [step_id, *keep])
     for row in rows:
         row = {**row, "step_id": step_id}
@@ -1108,6 +1132,21 @@ def next_ids(db: Database) -> dict[str, int]:
     }
 
 
+def _check_codes_free(db: Database, codes: list[str]) -> None:
+    """``ConflictError`` naming the first case code that is repeated or already stored."""
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise ConflictError(t("errors.code_taken", code=code))
+        seen.add(code)
+    row = db.execute(
+        "SELECT code FROM families WHERE code IN (SELECT value FROM json_each(?)) LIMIT 1",
+        [json.dumps(codes)],
+    ).fetchone()
+    if row:
+        raise ConflictError(t("errors.code_taken", code=row[0]))
+
+
 def insert_dataset(db: Database, families: list[Family], journeys: list[Journey]) -> None:
     """Write many families and journeys, with the ids they carry, in one transaction.
 
@@ -1164,21 +1203,294 @@ def insert_dataset(db: Database, families: list[Family], journeys: list[Journey]
             tag_rows += [{**_tag_row(tag), "step_id": step.id} for tag in step.tags]
             referral_rows += [{**_referral_row(r), "step_id": step.id} for r in step.referrals]
     with write(db):
+        _check_codes_free(db, [f.code for f in families])
         # Check references once at commit time, so the problem is counted, not just hit.
         db.execute("PRAGMA defer_foreign_keys = ON")
-        for table, rows in (
-            ("families", family_rows),
-            ("members", member_rows),
-            ("journeys", journey_rows),
-            ("steps", step_rows),
-            ("step_members", link_rows),
-            ("barrier_tags", tag_rows),
-            ("referrals", referral_rows),
-        ):
-            if rows:
-                db[table].insert_all(rows, batch_size=2000)
+        try:
+            for table, rows in (
+                ("families", family_rows),
+                ("members", member_rows),
+                ("journeys", journey_rows),
+                ("steps", step_rows),
+                ("step_members", link_rows),
+                ("barrier_tags", tag_rows),
+                ("referrals", referral_rows),
+            ):
+                if rows:
+                    db[table].insert_all(rows, batch_size=2000)
+        except sqlite3.IntegrityError as exc:
+            # Ids taken in the meantime (or twice in the dataset): a German message, not sqlite's.
+            raise ConflictError(t("errors.dataset_ids_taken")) from exc
         for name in sorted({f.sozialraum for f in families}):
             db.execute("INSERT OR IGNORE INTO sozialraeume (name) VALUES (?)", [name])
         violations = db.execute("PRAGMA foreign_key_check").fetchall()
         if violations:
             raise NotFoundError(t("errors.dataset_references", n=len(violations)))
+
+
+# ---------------------------------------------------------------- analysis facts
+#
+# The cross-family analysis (``barriers/analysis.py``, DESIGN.md §6) reads the steps, barrier
+# tags and referrals within a filter. The filter is any object with the attributes of
+# ``AnalysisScope`` (``barriers.analysis.AnalysisFilter``); every value it carries reaches
+# SQL as a parameter. Step-level filters decide which steps, and so which families, are in
+# scope; tag-level filters (role of the tagged member, category, status) narrow the tags.
+
+
+class AnalysisScope(Protocol):
+    """What the analysis queries read from a filter. An empty tuple means "no restriction"."""
+
+    sozialraeume: tuple[str, ...]
+    month_from: str | None
+    month_to: str | None
+    stages: tuple[str, ...]
+    service_ids: tuple[int, ...]
+    household_types: tuple[str, ...]
+    member_roles: tuple[str, ...]
+    categories: tuple[str, ...]
+    statuses: tuple[str, ...]
+    journey_kind: str
+    include_archived: bool
+
+
+_SCOPE_JOINS = "JOIN journeys j ON j.id = s.journey_id JOIN families f ON f.id = j.family_id"
+_SCOPE_FROM = f"steps s {_SCOPE_JOINS}"
+
+
+def _plain(value: Any) -> Any:
+    """An enum member as its stored value; sqlite binds plain str and int only."""
+    return getattr(value, "value", value)
+
+
+def _where_in(column: str, values: Iterable[Any], clauses: list[str], params: list[Any]) -> None:
+    values = [_plain(v) for v in values]
+    if values:
+        clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+        params.extend(values)
+
+
+def _scope_where(scope: AnalysisScope) -> tuple[str, list[Any]]:
+    """WHERE of the steps in scope, over ``_SCOPE_FROM`` (aliases s, j, f).
+
+    The member-role filter keeps a step when a member of that role took part in it or a
+    barrier of such a member was tagged on it: so every tag the role filter keeps sits on
+    a step in scope, and no family is counted for a barrier without being in scope.
+    """
+    clauses, params = ["j.kind = ?"], [_plain(scope.journey_kind)]
+    if not scope.include_archived:
+        clauses.append("f.status != 'archiviert'")
+    _where_in("f.sozialraum", scope.sozialraeume, clauses, params)
+    _where_in("f.household_type", scope.household_types, clauses, params)
+    if scope.month_from:
+        clauses.append("s.month >= ?")
+        params.append(scope.month_from)
+    if scope.month_to:
+        clauses.append("s.month <= ?")
+        params.append(scope.month_to)
+    _where_in("s.stage_key", scope.stages, clauses, params)
+    _where_in("s.service_id", scope.service_ids, clauses, params)
+    roles = [_plain(r) for r in scope.member_roles]
+    if roles:
+        marks = ",".join("?" * len(roles))
+        clauses.append(
+            "(EXISTS (SELECT 1 FROM step_members sm JOIN members sm_m ON sm_m.id = sm.member_id"
+            f" WHERE sm.step_id = s.id AND sm_m.role IN ({marks}))"
+            " OR EXISTS (SELECT 1 FROM barrier_tags rt JOIN members rt_m ON rt_m.id = rt.member_id"
+            f" WHERE rt.step_id = s.id AND rt_m.role IN ({marks})))"
+        )
+        params += roles + roles
+    return " AND ".join(clauses), params
+
+
+def _tag_where(scope: AnalysisScope) -> tuple[str, list[Any]]:
+    """WHERE of the tags in scope (alias bt), the step scope included."""
+    where, params = _scope_where(scope)
+    clauses = [where]
+    roles = [_plain(r) for r in scope.member_roles]
+    if roles:
+        clauses.append(
+            f"bt.member_id IN (SELECT id FROM members WHERE role IN ({','.join('?' * len(roles))}))"
+        )
+        params += roles
+    categories = list(scope.categories)
+    if categories:
+        clauses.append(
+            "bt.barrier_key IN (SELECT key FROM barriers WHERE category IN "
+            f"({','.join('?' * len(categories))}))"
+        )
+        params += categories
+    _where_in("bt.status", scope.statuses, clauses, params)
+    return " AND ".join(clauses), params
+
+
+def _frame(db: Database, sql: str, params: list[Any], dtypes: dict[str, str]) -> pd.DataFrame:
+    """Rows as a DataFrame with exactly these columns and types (also when there are none).
+
+    ``dtypes`` maps each selected column, in order, to ``int64``, ``Int64`` (nullable),
+    ``bool``, ``str`` or ``date`` ("YYYY-MM-DD" text, becomes datetime64). Columns are
+    built one by one with their known type instead of letting pandas guess from 100,000
+    tuples: at 10,000 families that guessing costs as much as the query.
+    """
+    rows = db.execute(sql, params).fetchall()
+    table = np.array(rows, dtype=object).reshape(len(rows), len(dtypes))
+    return pd.DataFrame(
+        {name: _column(table[:, i], kind) for i, (name, kind) in enumerate(dtypes.items())}
+    )
+
+
+def _column(values: np.ndarray, kind: str) -> Any:
+    """One column of ``_frame`` in its type; ``None`` becomes the type's missing value."""
+    if kind == "int64":
+        return values.astype(np.int64)
+    if kind == "bool":
+        return values.astype(bool)
+    if kind == "Int64":
+        return pd.array(values.astype(np.float64), dtype="Int64")
+    if kind == "date":
+        return pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d")
+    return pd.array(values, dtype="str")
+
+
+def analysis_families(db: Database, scope: AnalysisScope) -> pd.DataFrame:
+    """The families in scope: family_id, code, sozialraum, household_type."""
+    where, params = _scope_where(scope)
+    return _frame(
+        db,
+        "SELECT id, code, sozialraum, household_type FROM families "
+        f"WHERE id IN (SELECT j.family_id FROM {_SCOPE_FROM} WHERE {where}) ORDER BY id",
+        params,
+        {"family_id": "int64", "code": "str", "sozialraum": "str", "household_type": "str"},
+    )
+
+
+def analysis_step_facts(db: Database, scope: AnalysisScope) -> pd.DataFrame:
+    """The steps in scope, in journey order: family_id, journey_id, step_id, position,
+    stage_key, service_id (nullable), month, outcome, emotion."""
+    where, params = _scope_where(scope)
+    return _frame(
+        db,
+        "SELECT j.family_id, s.journey_id, s.id, s.position, s.stage_key, s.service_id,"
+        f" s.month, s.outcome, s.emotion FROM {_SCOPE_FROM} WHERE {where}"
+        " ORDER BY s.journey_id, s.position, s.id",
+        params,
+        {
+            "family_id": "int64", "journey_id": "int64", "step_id": "int64",
+            "position": "int64", "stage_key": "str", "service_id": "Int64", "month": "str",
+            "outcome": "str", "emotion": "int64",
+        },
+    )  # fmt: skip
+
+
+def analysis_tag_facts(db: Database, scope: AnalysisScope) -> pd.DataFrame:
+    """The barrier tags in scope: step_id, member_id, member_role (missing for the whole
+    family), barrier_key, severity, status, identified_on, reduced_on, removed_on (dates),
+    acted_service_id.
+
+    A date that does not fit the status (a removal date on a tag set back to "erkannt") is
+    left out, so the lifecycle counts what the status says.
+    """
+    where, params = _tag_where(scope)
+    return _frame(
+        db,
+        "SELECT bt.step_id, bt.member_id, m.role, bt.barrier_key, bt.severity, bt.status,"
+        " bt.identified_on,"
+        " CASE WHEN bt.status != 'erkannt' THEN bt.reduced_on END,"
+        " CASE WHEN bt.status = 'beseitigt' THEN bt.removed_on END,"
+        " bt.acted_service_id"
+        f" FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id {_SCOPE_JOINS}"
+        " LEFT JOIN members m ON m.id = bt.member_id"
+        f" WHERE {where} ORDER BY bt.id",
+        params,
+        {
+            "step_id": "int64", "member_id": "Int64", "member_role": "str",
+            "barrier_key": "str", "severity": "int64", "status": "str", "identified_on": "date",
+            "reduced_on": "date", "removed_on": "date", "acted_service_id": "Int64",
+        },
+    )  # fmt: skip
+
+
+def analysis_referral_facts(db: Database, scope: AnalysisScope) -> pd.DataFrame:
+    """The referrals made on steps in scope: step_id, to_service_id, warm_handover,
+    data_transfer (bool), arrived ("ja"/"nein"/"offen"), waiting_days (nullable)."""
+    where, params = _scope_where(scope)
+    return _frame(
+        db,
+        "SELECT r.step_id, r.to_service_id, r.warm_handover, r.data_transfer, r.arrived,"
+        f" r.waiting_days FROM referrals r JOIN steps s ON s.id = r.step_id {_SCOPE_JOINS}"
+        f" WHERE {where} ORDER BY r.id",
+        params,
+        {
+            "step_id": "int64", "to_service_id": "int64", "warm_handover": "bool",
+            "data_transfer": "bool", "arrived": "str", "waiting_days": "Int64",
+        },
+    )  # fmt: skip
+
+
+def families_in_scope(db: Database, scope: AnalysisScope) -> int:
+    """How many families have at least one step within the step-level filters."""
+    where, params = _scope_where(scope)
+    sql = f"SELECT COUNT(DISTINCT j.family_id) FROM {_SCOPE_FROM} WHERE {where}"
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+_RECURRENCE_KEYS = {"barrier": "bt.barrier_key", "category": "b.category"}
+
+
+def analysis_recurrence(
+    db: Database, scope: AnalysisScope, level: Literal["barrier", "category"] = "barrier"
+) -> pd.DataFrame:
+    """Per barrier (or category): families with at least one tag, and tags. Columns: key,
+    families, tags.
+
+    The lean path when only recurrence is asked for: one grouped query instead of loading
+    every tag. ``GROUP BY +key`` keeps sqlite from walking the barrier index, which would
+    fetch every tag row out of order (about three times slower at 10,000 families).
+    """
+    key = _RECURRENCE_KEYS[level]
+    where, params = _tag_where(scope)
+    join = " JOIN barriers b ON b.key = bt.barrier_key" if level == "category" else ""
+    return _frame(
+        db,
+        f"SELECT {key}, COUNT(DISTINCT j.family_id), COUNT(*)"
+        f" FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id {_SCOPE_JOINS}{join}"
+        f" WHERE {where} GROUP BY +{key} ORDER BY {key}",
+        params,
+        {"key": "str", "families": "int64", "tags": "int64"},
+    )
+
+
+def bare_recurrence_groupby(db: Database) -> pd.DataFrame:
+    """The plain query "families per barrier" (Ist journeys): the benchmark's yardstick."""
+    return _frame(
+        db,
+        "SELECT bt.barrier_key, COUNT(DISTINCT j.family_id) FROM barrier_tags bt"
+        " JOIN steps s ON s.id = bt.step_id JOIN journeys j ON j.id = s.journey_id"
+        " WHERE j.kind = 'ist' GROUP BY bt.barrier_key",
+        [],
+        {"barrier_key": "str", "families": "int64"},
+    )
+
+
+def analysis_tag_summary(db: Database, scope: AnalysisScope) -> tuple[int, int, int]:
+    """The headline of the tags in scope, without loading them: families with at least one
+    tag, tags, removed tags (status "beseitigt")."""
+    where, params = _tag_where(scope)
+    row = db.execute(
+        "SELECT COUNT(DISTINCT j.family_id), COUNT(*),"
+        " COALESCE(SUM(bt.status = 'beseitigt'), 0)"
+        f" FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id {_SCOPE_JOINS}"
+        f" WHERE {where}",
+        params,
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def synthetic_family_ids(db: Database) -> set[int]:
+    """The ids of the demo families, so that every view over them can say they are invented."""
+    return {row[0] for row in db.execute("SELECT id FROM families WHERE synthetic = 1")}
+
+
+def step_month_range(db: Database) -> tuple[str | None, str | None]:
+    """The first and last month of any step ("YYYY-MM"), or ``(None, None)`` without steps."""
+    first, last = db.execute("SELECT MIN(month), MAX(month) FROM steps").fetchone()
+    return first, last
