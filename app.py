@@ -6,14 +6,29 @@ import streamlit as st
 
 from journeys.i18n import t
 
-st.set_page_config(page_title=t("common.app_title"), page_icon="🧭", layout="wide")
+st.set_page_config(page_title=t("common.app_title"), page_icon=":material/explore:", layout="wide")
 
 PAGES = [
     st.Page(
-        "pages/families.py", title=t("nav.families"), icon="👪", url_path="familien", default=True
+        "pages/families.py",
+        title=t("nav.families"),
+        icon=":material/family_restroom:",
+        url_path="familien",
+        default=True,
     ),
-    st.Page("pages/journey.py", title=t("nav.journey"), icon="🗺️", url_path="reise"),
-    st.Page("pages/settings.py", title=t("nav.settings"), icon="⚙️", url_path="einstellungen"),
+    st.Page("pages/journey.py", title=t("nav.journey"), icon=":material/route:", url_path="reise"),
+    st.Page(
+        "pages/analysis.py",
+        title=t("nav.analysis"),
+        icon=":material/bar_chart:",
+        url_path="auswertung",
+    ),
+    st.Page(
+        "pages/settings.py",
+        title=t("nav.settings"),
+        icon=":material/settings:",
+        url_path="einstellungen",
+    ),
 ]
 
 page = st.navigation(PAGES)

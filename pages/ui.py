@@ -99,21 +99,31 @@ def show_errors(messages: list[str]) -> None:
     st.error(t("common.errors_heading") + "\n\n" + "\n".join(f"- {m}" for m in messages))
 
 
+class Attempt:
+    """The outcome of a ``saving()`` block: ``ok`` is true only when nothing was refused."""
+
+    ok: bool = False
+
+
 @contextmanager
-def saving(success: str | None = None) -> Iterator[None]:
+def saving(success: str | None = None) -> Iterator[Attempt]:
     """Run a save; turn validation and domain errors into German messages, not tracebacks.
 
-    ``with saving(t("...saved")): storage.save_x(...)``. On success the message is kept for
-    the next run (saves are usually followed by ``st.rerun``).
+    ``with saving(t("common.saved")) as attempt: storage.save_x(...)``, then
+    ``if attempt.ok: st.rerun()``. The script goes on after a refused save, so the rest of
+    the page (other tabs, the user's input) stays on screen. On success the message is kept
+    to be shown once after the next rerun.
     """
+    attempt = Attempt()
     try:
-        yield
+        yield attempt
     except ValidationError as exc:
         show_errors(german_messages(exc))
-        st.stop()
+        return
     except ZugangsatlasError as exc:
         show_errors([str(exc)])
-        st.stop()
+        return
+    attempt.ok = True
     if success:
         flash(success)
 
@@ -126,13 +136,13 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:
-        st.toast(message, icon="✅")
+        st.toast(message, icon=":material/check_circle:")
 
 
 def synthetic_notice(is_synthetic: bool) -> None:
     """Demo data says it is synthetic wherever it is shown."""
     if is_synthetic:
-        st.info(t("common.synthetic_notice"), icon="🧪")
+        st.info(t("common.synthetic_notice"), icon=":material/science:")
 
 
 def label_of(options: dict[T, str]) -> Callable[[T], str]:

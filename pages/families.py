@@ -1,0 +1,842 @@
+"""Familien: the list of all families, and the place to create, edit and archive one.
+
+The default page, the first thing a coach sees. It lists the families under their random
+case codes with the figures that say where work waits (open barriers, last change), lets
+the coach narrow the list, and leads to each family's journey. Creating and editing go
+through the pydantic ``Family`` model, so the form refuses exactly what storage would,
+in German, naming the field.
+
+Session state used here (all prefixed ``fam_`` except the hand-over to the journey page):
+``family_code`` (read by the journey page), ``fam_tab`` (active tab), ``fam_pick``
+(selected family), ``fam_edit`` (the family being edited: id, snapshot, widget prefix),
+``fam_new_rev`` / ``fam_created`` (the create form and its last success) and ``_mem_*``
+(filter values kept while the coach visits another page).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from journeys import storage
+from journeys.errors import ConflictError, NotFoundError, ZugangsatlasError, german_messages
+from journeys.i18n import t
+from journeys.models import (
+    AgeBand,
+    Family,
+    FamilyStatus,
+    HouseholdType,
+    Member,
+    Role,
+    new_case_code,
+)
+from pages import ui
+
+T = TypeVar("T")
+
+JOURNEY_PAGE = "pages/journey.py"
+JOURNEY_URL_PATH = "reise"
+TAB_KEY = "fam_tab"
+PICK_KEY = "fam_pick"
+STATUS_ALL = "alle"
+MEMBER_COLUMNS = ("id", "role", "age_band", "languages", "needs_interpreter")
+TABLE_MAX_ROWS = 15
+ROW_HEIGHT = 35
+
+# Material icons ship with Streamlit, so they show on machines without an emoji font.
+ICON_ADD = ":material/add:"
+ICON_ARCHIVE = ":material/archive:"
+ICON_DICE = ":material/casino:"
+ICON_DONE = ":material/check_circle:"
+ICON_EDIT = ":material/edit:"
+ICON_INFO = ":material/info:"
+ICON_JOURNEY = ":material/route:"
+ICON_LOCK = ":material/lock:"
+ICON_NO_MATCH = ":material/search_off:"
+ICON_RESTORE = ":material/unarchive:"
+ICON_SEARCH = ":material/search:"
+
+ROLE_LABELS = {role.value: role.label for role in Role}
+AGE_LABELS = {band.value: band.label for band in AgeBand}
+HOUSEHOLD_LABELS = {kind.value: kind.label for kind in HouseholdType}
+STATUS_LABELS = {status.value: status.label for status in FamilyStatus}
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def md(text: str) -> str:
+    """``text`` escaped for Streamlit Markdown: user text never becomes formatting or a link."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _attempt(action: Callable[[], T]) -> T | None:
+    """Run a validation or save; on failure show the German messages and return ``None``.
+
+    Unlike ``ui.saving()`` this does not stop the script: the page goes on drawing, so the
+    other tab and the form keep every value the coach typed.
+    """
+    try:
+        return action()
+    except ValidationError as exc:
+        ui.show_errors(german_messages(exc))
+    except ZugangsatlasError as exc:
+        ui.show_errors([str(exc)])
+    return None
+
+
+def _restore(key: str, allowed: Iterable[Any] | None = None) -> None:
+    """Give a widget back the value it had before the coach visited another page.
+
+    Streamlit forgets the state of widgets that were not drawn in a run; the copy under
+    ``_mem_<key>`` survives. Values no longer offered (an archived family) are dropped.
+    """
+    memory = f"_mem_{key}"
+    if key in st.session_state or memory not in st.session_state:
+        return
+    value = st.session_state[memory]
+    if allowed is not None:
+        options = list(allowed)
+        if isinstance(value, list):
+            value = [v for v in value if v in options]
+        elif value not in options:
+            return
+    st.session_state[key] = value
+
+
+def _remember(key: str) -> None:
+    st.session_state[f"_mem_{key}"] = st.session_state.get(key)
+
+
+def _goto_tab(label: str) -> None:
+    st.session_state[TAB_KEY] = label
+
+
+def _open_journey(code: str) -> None:
+    """Hand the family over to the journey page (session state and query parameter)."""
+    st.session_state["family_code"] = code
+    st.switch_page(JOURNEY_PAGE, query_params={"familie": code})
+
+
+def journey_url(code: str) -> str:
+    """The address of a family's journey, respecting a configured ``server.baseUrlPath``."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}" if base else ""
+    return f"{prefix}/{JOURNEY_URL_PATH}?familie={quote(code)}"
+
+
+def common_languages(extra: Iterable[str] = ()) -> list[str]:
+    """Languages offered in the member table: common ones in Germany plus those in use."""
+    listed = [lang.strip() for lang in t("families.common_languages").split(";")]
+    return list(dict.fromkeys([*listed, *extra]))
+
+
+# ---------------------------------------------------------------- list
+
+
+def filter_families(
+    families: pd.DataFrame,
+    *,
+    search: str = "",
+    sozialraeume: Iterable[str] = (),
+    households: Iterable[str] = (),
+    status: str = FamilyStatus.AKTIV.value,
+) -> pd.DataFrame:
+    """The rows of ``storage.list_families`` that match the filters of the list."""
+    mask = pd.Series(True, index=families.index)
+    if status != STATUS_ALL:
+        mask &= families["status"] == status
+    if chosen := list(sozialraeume):
+        mask &= families["sozialraum"].isin(chosen)
+    if chosen := list(households):
+        mask &= families["household_type"].isin(chosen)
+    needle = search.strip().casefold()
+    if needle:
+        in_code = families["code"].str.casefold().str.contains(needle, regex=False)
+        in_team = families["team"].fillna("").str.casefold().str.contains(needle, regex=False)
+        mask &= in_code | in_team
+    return families[mask]
+
+
+def _filters(families: pd.DataFrame) -> dict[str, Any]:
+    """Search box and filters above the table; their values survive a visit to the journey."""
+    sozialraum_options = list(dict.fromkeys([*ui.sozialraeume(), *families["sozialraum"]]))
+    status_options = [*STATUS_LABELS, STATUS_ALL]
+    _restore("fam_f_search")
+    _restore("fam_f_sozialraum", sozialraum_options)
+    _restore("fam_f_household", HOUSEHOLD_LABELS)
+    _restore("fam_f_status", status_options)
+    st.session_state.setdefault("fam_f_status", FamilyStatus.AKTIV.value)
+    search_col, sozialraum_col, household_col, status_col = st.columns(
+        [2, 2, 2, 2.6], vertical_alignment="bottom"
+    )
+    search = search_col.text_input(
+        t("families.search"),
+        key="fam_f_search",
+        placeholder=t("families.search_placeholder"),
+        icon=ICON_SEARCH,
+        max_chars=60,
+    )
+    sozialraeume = sozialraum_col.multiselect(
+        t("families.filter_sozialraum"),
+        sozialraum_options,
+        key="fam_f_sozialraum",
+        placeholder=t("families.filter_all"),
+    )
+    households = household_col.multiselect(
+        t("families.filter_household"),
+        list(HOUSEHOLD_LABELS),
+        key="fam_f_household",
+        format_func=ui.label_of(HOUSEHOLD_LABELS),
+        placeholder=t("families.filter_all"),
+    )
+    status = status_col.segmented_control(
+        t("families.filter_status"),
+        status_options,
+        key="fam_f_status",
+        required=True,
+        format_func=ui.label_of({**STATUS_LABELS, STATUS_ALL: t("families.status_all")}),
+    )
+    for key in ("fam_f_search", "fam_f_sozialraum", "fam_f_household", "fam_f_status"):
+        _remember(key)
+    return {
+        "search": search,
+        "sozialraeume": sozialraeume,
+        "households": households,
+        "status": status or FamilyStatus.AKTIV.value,
+    }
+
+
+def table_frame(shown: pd.DataFrame, *, with_status: bool) -> pd.DataFrame:
+    """The rows as the table shows them: German labels, local time, link to the journey."""
+    updated = pd.to_datetime(shown["updated_at"], utc=True, format="ISO8601")
+    # Most telling first: on a narrow screen the table scrolls and the code stays pinned.
+    frame = pd.DataFrame(
+        {
+            "code": [journey_url(code) for code in shown["code"]],
+            "sozialraum": shown["sozialraum"],
+            "household": shown["household_type"].map(HOUSEHOLD_LABELS),
+            "members": shown["members"],
+            "open_barriers": shown["open_barriers"],
+            "steps": shown["steps"],
+            "updated": updated.dt.tz_convert(t("families.timezone")),
+            "status": shown["status"].map(STATUS_LABELS),
+            "synthetic": [t("common.synthetic_badge") if s else "" for s in shown["synthetic"]],
+            "team": shown["team"],
+        }
+    ).reset_index(drop=True)
+    if not with_status:
+        frame = frame.drop(columns="status")
+    if not shown["synthetic"].any():
+        frame = frame.drop(columns="synthetic")
+    return frame
+
+
+def _table_config() -> dict[str, Any]:
+    cc = st.column_config
+    return {
+        "code": cc.LinkColumn(
+            t("families.col_code"),
+            help=t("families.col_code_help"),
+            display_text=r"familie=(.*)$",
+            width=105,
+            pinned=True,
+        ),
+        "sozialraum": cc.TextColumn(t("families.col_sozialraum"), width=120),
+        "household": cc.TextColumn(t("families.col_household"), width=140),
+        "team": cc.TextColumn(t("families.col_team"), width=180),
+        "members": cc.NumberColumn(
+            t("families.col_members"), help=t("families.col_members_help"), format="%d", width=90
+        ),
+        "steps": cc.NumberColumn(
+            t("families.col_steps"), help=t("families.col_steps_help"), format="%d", width=75
+        ),
+        "open_barriers": cc.NumberColumn(
+            t("families.col_open_barriers"),
+            help=t("families.col_open_barriers_help"),
+            format="%d",
+            width=125,
+        ),
+        "status": cc.TextColumn(t("families.col_status"), width="small"),
+        "updated": cc.DatetimeColumn(
+            t("families.col_updated"),
+            help=t("families.col_updated_help"),
+            format=t("families.datetime_format"),
+            timezone=t("families.timezone"),
+            width=135,
+        ),
+        "synthetic": cc.TextColumn(
+            t("families.col_synthetic"), help=t("families.col_synthetic_help"), width=95
+        ),
+    }
+
+
+def _table(shown: pd.DataFrame, *, with_status: bool) -> None:
+    """The family table; clicking a row selects the family for the panel below."""
+    frame = table_frame(shown, with_status=with_status)
+    event = st.dataframe(
+        frame,
+        key="fam_table",
+        hide_index=True,
+        width="stretch",
+        height=(min(len(frame), TABLE_MAX_ROWS) + 1) * ROW_HEIGHT + 3,
+        row_height=ROW_HEIGHT,
+        column_config=_table_config(),
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    rows = tuple(event.selection.rows) if event is not None else ()
+    if rows != st.session_state.get("fam_table_rows"):
+        st.session_state["fam_table_rows"] = rows
+        if rows and rows[0] < len(shown):
+            st.session_state[PICK_KEY] = shown["code"].iloc[rows[0]]
+    st.caption(t("families.table_help"))
+
+
+def _list_tab(families: pd.DataFrame) -> None:
+    if families.empty:
+        st.info(t("families.empty"), icon=ICON_INFO)
+        st.button(
+            t("families.empty_button"),
+            type="primary",
+            icon=ICON_ADD,
+            on_click=_goto_tab,
+            args=(t("families.tab_new"),),
+            key="fam_empty_new",
+        )
+        return
+    notice = st.container()
+    filters = _filters(families)
+    shown = filter_families(families, **filters)
+    with notice:
+        ui.synthetic_notice(bool(shown["synthetic"].any()))
+    key = "families.count_one" if len(families) == 1 else "families.count"
+    st.markdown(f"**{t(key, shown=len(shown), total=len(families))}**")
+    if shown.empty:
+        st.info(t("families.no_match"), icon=ICON_NO_MATCH)
+        return
+    _table(shown, with_status=filters["status"] != FamilyStatus.AKTIV.value)
+    _selected_family(shown)
+
+
+# ---------------------------------------------------------------- one family
+
+
+def _pick_label(shown: pd.DataFrame) -> Callable[[str], str]:
+    by_code = shown.set_index("code")
+
+    def label(code: str) -> str:
+        row = by_code.loc[code]
+        return f"{code} · {row['sozialraum']} · {HOUSEHOLD_LABELS.get(row['household_type'], '')}"
+
+    return label
+
+
+def _selected_family(shown: pd.DataFrame) -> None:
+    """Pick one family (in the table or the box) and act on it: journey, edit, archive."""
+    st.subheader(t("families.selected_heading"))
+    codes = list(shown["code"])
+    if PICK_KEY in st.session_state and st.session_state[PICK_KEY] not in codes:
+        st.session_state[PICK_KEY] = None
+    _restore(PICK_KEY, codes)
+    if PICK_KEY not in st.session_state and st.session_state.get("family_code") in codes:
+        st.session_state[PICK_KEY] = st.session_state["family_code"]
+    code = st.selectbox(
+        t("families.pick"),
+        codes,
+        key=PICK_KEY,
+        index=None,
+        placeholder=t("families.pick_placeholder"),
+        format_func=_pick_label(shown),
+    )
+    _remember(PICK_KEY)
+    if code is None:
+        st.caption(t("families.pick_hint"))
+        return
+    family_id = int(shown.loc[shown["code"] == code, "id"].iloc[0])
+    try:
+        family = storage.get_family(ui.db(), family_id)
+    except NotFoundError as exc:
+        ui.show_errors([str(exc)])
+        return
+    with st.container(border=True):
+        _family_summary(family)
+        _family_actions(family)
+        _archive_confirmation(family)
+    edit = st.session_state.get("fam_edit")
+    if edit and (edit["id"] != family.id or edit["prefix"] + "household" not in st.session_state):
+        # Another family was picked, or the coach was on another page and Streamlit has
+        # forgotten the form's widgets: close the form rather than show it half empty.
+        _stop_edit()
+    elif edit:
+        _edit_form()
+
+
+def members_frame(members: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Members as rows of the member table (shared by the create and edit forms)."""
+    rows = list(members)
+    return pd.DataFrame(
+        {
+            "id": pd.array([_value(r.get("id")) for r in rows], dtype="Int64"),
+            "role": pd.Series([_value(r.get("role")) for r in rows], dtype="object"),
+            "age_band": pd.Series([_value(r.get("age_band")) for r in rows], dtype="object"),
+            "languages": pd.Series(
+                [languages_of(r.get("languages")) for r in rows], dtype="object"
+            ),
+            "needs_interpreter": pd.Series(
+                [bool(_value(r.get("needs_interpreter"))) for r in rows], dtype="boolean"
+            ),
+        },
+        columns=list(MEMBER_COLUMNS),
+    )
+
+
+def _member_row(member: Member) -> dict[str, Any]:
+    return {
+        "id": member.id,
+        "role": member.role.value,
+        "age_band": member.age_band.value,
+        "languages": list(member.languages),
+        "needs_interpreter": member.needs_interpreter,
+    }
+
+
+def _family_summary(family: Family) -> None:
+    n = len(family.members)
+    members = t("families.members_count_one") if n == 1 else t("families.members_count", n=n)
+    st.markdown(f"#### {family.code}")
+    st.markdown(
+        t(
+            "families.summary",
+            sozialraum=md(family.sozialraum),
+            household=family.household_type.label,
+            members=members,
+            status=family.status.label,
+        )
+        + (f" · {t('families.summary_team', team=md(family.team))}" if family.team else "")
+        + (f" · {t('common.synthetic_badge')}" if family.synthetic else "")
+    )
+    view = members_frame(_member_row(m) for m in family.members)
+    st.dataframe(
+        view,
+        hide_index=True,
+        column_order=["role", "age_band", "languages", "needs_interpreter"],
+        column_config=_member_config(disabled=True, languages=common_languages()),
+        width="content",
+        placeholder=t("common.none"),
+    )
+
+
+def _family_actions(family: Family) -> None:
+    row = st.container(horizontal=True)
+    if row.button(
+        t("families.open_journey"), type="primary", icon=ICON_JOURNEY, key="fam_open_journey"
+    ):
+        _open_journey(family.code)
+    row.button(
+        t("families.edit"),
+        icon=ICON_EDIT,
+        key="fam_edit_start",
+        on_click=_start_edit,
+        args=(family,),
+    )
+    if family.status is FamilyStatus.AKTIV:
+        row.button(
+            t("families.archive"),
+            icon=ICON_ARCHIVE,
+            key="fam_archive",
+            on_click=_ask_archive,
+            args=(family.id,),
+        )
+    elif row.button(t("families.restore"), icon=ICON_RESTORE, key="fam_restore"):
+        _set_archived(family, archived=False)
+
+
+def _ask_archive(family_id: int) -> None:
+    """Ask before archiving; an open edit form closes so that only one question is open."""
+    _stop_edit()
+    st.session_state["fam_confirm_archive"] = family_id
+
+
+def _set_archived(family: Family, *, archived: bool) -> None:
+    """Archive or restore, then show the list again with a short confirmation."""
+    st.session_state.pop("fam_confirm_archive", None)
+    try:
+        storage.set_family_archived(ui.db(), family.id, archived=archived)
+    except ZugangsatlasError as exc:
+        ui.show_errors([str(exc)])
+        return
+    key = "families.archived" if archived else "families.restored"
+    ui.flash(t(key, code=family.code))
+    st.rerun()
+
+
+def _archive_confirmation(family: Family) -> None:
+    """Archiving asks once more: the family leaves the default list."""
+    if st.session_state.get("fam_confirm_archive") != family.id:
+        return
+    st.warning(t("families.archive_confirm", code=family.code), icon=ICON_ARCHIVE)
+    row = st.container(horizontal=True)
+    if row.button(
+        t("families.archive_yes"), type="primary", icon=ICON_ARCHIVE, key="fam_archive_yes"
+    ):
+        _set_archived(family, archived=True)
+    if row.button(t("families.cancel"), key="fam_archive_no"):
+        st.session_state.pop("fam_confirm_archive", None)
+        st.rerun()
+
+
+# ---------------------------------------------------------------- form fields
+
+
+def _value(value: Any) -> Any:
+    """A cell value, or ``None`` for the many ways a table says "empty"."""
+    if value is None or isinstance(value, list | tuple | dict):
+        return value
+    if isinstance(value, str):
+        return value.strip() or None
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):
+        return value
+
+
+def languages_of(value: Any) -> list[str]:
+    """The languages of a table cell as a clean list (trimmed, no empties, no repeats)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                value = text.strip("[]").split(",")
+        else:
+            value = text.split(",")
+    try:
+        items = list(value)
+    except TypeError:
+        return []
+    return list(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
+
+
+def member_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One table row as input for the ``Member`` model; empty cells are left out so that
+    the model reports them as missing ("Angabe fehlt") rather than as a wrong value."""
+    member: dict[str, Any] = {
+        "languages": languages_of(row.get("languages")),
+        "needs_interpreter": bool(_value(row.get("needs_interpreter")) or False),
+    }
+    for field in ("id", "role", "age_band"):
+        value = _value(row.get(field))
+        if value is not None:
+            member[field] = int(value) if field == "id" else value
+    return member
+
+
+def apply_edits(rows: list[dict[str, Any]], state: Mapping[str, Any] | None) -> list[dict]:
+    """The member rows after the data editor's pending edits, as Streamlit applies them:
+    cell edits, then deletions (positions in the original rows), then additions."""
+    out = [dict(row) for row in rows]
+    if not state:
+        return out
+    for position, changes in (state.get("edited_rows") or {}).items():
+        if 0 <= int(position) < len(out):
+            out[int(position)].update(changes)
+    deleted = {int(p) for p in state.get("deleted_rows") or []}
+    out = [row for i, row in enumerate(out) if i not in deleted]
+    empty = dict.fromkeys(MEMBER_COLUMNS)
+    out += [{**empty, **added} for added in state.get("added_rows") or []]
+    return out
+
+
+def _editor_key(prefix: str) -> str:
+    return f"{prefix}members{st.session_state.get(prefix + 'mrev', 0)}"
+
+
+def _add_member(prefix: str, role: str) -> None:
+    """Append a member with ``role`` to the table, keeping the edits made so far."""
+    rows = apply_edits(
+        st.session_state.get(prefix + "rows", []), st.session_state.get(_editor_key(prefix))
+    )
+    rows.append({"id": None, "role": role, "age_band": None, "languages": []})
+    st.session_state[prefix + "rows"] = rows
+    st.session_state[prefix + "mrev"] = st.session_state.get(prefix + "mrev", 0) + 1
+
+
+def _member_config(*, disabled: bool, languages: list[str]) -> dict[str, Any]:
+    cc = st.column_config
+    return {
+        "role": cc.SelectboxColumn(
+            t("families.member_role"),
+            options=list(ROLE_LABELS),
+            format_func=ui.label_of(ROLE_LABELS),
+            required=True,
+            disabled=disabled,
+            width=150,
+        ),
+        "age_band": cc.SelectboxColumn(
+            t("families.member_age"),
+            options=list(AGE_LABELS),
+            format_func=ui.label_of(AGE_LABELS),
+            required=True,
+            disabled=disabled,
+            width=150,
+        ),
+        "languages": cc.MultiselectColumn(
+            t("families.member_languages"),
+            help=None if disabled else t("families.member_languages_help"),
+            options=languages,
+            accept_new_options=True,
+            disabled=disabled,
+            width=320,
+        ),
+        "needs_interpreter": cc.CheckboxColumn(
+            t("families.member_interpreter"),
+            help=t("families.member_interpreter_help"),
+            default=False,
+            disabled=disabled,
+            width=150,
+        ),
+    }
+
+
+def _members_editor(prefix: str) -> list[dict[str, Any]]:
+    """The member table: quick buttons per role plus a dynamic data editor."""
+    st.markdown(f"**{t('families.members_heading')}**")
+    st.caption(t("families.members_hint"))
+    buttons = st.container(horizontal=True)
+    for role, label in ROLE_LABELS.items():
+        buttons.button(
+            t("families.add_role", role=label),
+            key=f"{prefix}add_{role}",
+            on_click=_add_member,
+            args=(prefix, role),
+        )
+    rows = st.session_state.setdefault(prefix + "rows", [])
+    in_use = [lang for row in rows for lang in languages_of(row.get("languages"))]
+    edited = st.data_editor(
+        members_frame(rows),
+        key=_editor_key(prefix),
+        num_rows="dynamic",
+        hide_index=True,
+        column_order=["role", "age_band", "languages", "needs_interpreter"],
+        column_config=_member_config(disabled=False, languages=common_languages(in_use)),
+        width="stretch",
+        placeholder=t("families.cell_placeholder"),
+    )
+    return [member_payload(row) for row in edited.to_dict("records")]
+
+
+def _family_fields(prefix: str, *, current_sozialraum: str | None = None) -> dict[str, Any]:
+    """Sozialraum, household type, team and members: the fields create and edit share.
+
+    Returns the input for the ``Family`` model, empty answers left out (reported as missing).
+    """
+    # A name typed in a moment ago (or the family's own) stays among the options.
+    typed = st.session_state.get(prefix + "sozialraum")
+    extra = [name for name in (current_sozialraum, typed) if isinstance(name, str) and name]
+    options = list(dict.fromkeys([*ui.sozialraeume(), *extra]))
+    left, middle, right = st.columns(3)
+    sozialraum = left.selectbox(
+        t("families.sozialraum"),
+        options,
+        key=prefix + "sozialraum",
+        index=None,
+        placeholder=t("families.sozialraum_placeholder"),
+        accept_new_options=True,
+        help=t("families.sozialraum_help"),
+    )
+    household = middle.selectbox(
+        t("families.household"),
+        list(HOUSEHOLD_LABELS),
+        key=prefix + "household",
+        index=None,
+        placeholder=t("families.household_placeholder"),
+        format_func=ui.label_of(HOUSEHOLD_LABELS),
+    )
+    team = right.text_input(
+        t("families.team"),
+        key=prefix + "team",
+        max_chars=200,
+        placeholder=t("families.team_placeholder"),
+    )
+    payload: dict[str, Any] = {
+        "sozialraum": (sozialraum or "").strip() or None,
+        "household_type": household,
+        "team": team or "",
+        "members": _members_editor(prefix),
+    }
+    return {key: value for key, value in payload.items() if value is not None}
+
+
+def _forget(prefix: str) -> None:
+    """Drop the non-widget state of a finished form (widgets clean up after themselves)."""
+    for suffix in ("rows", "mrev", "code"):
+        st.session_state.pop(prefix + suffix, None)
+
+
+# ---------------------------------------------------------------- create
+
+
+def _reroll(prefix: str) -> None:
+    st.session_state[prefix + "code"] = new_case_code()
+
+
+def _after_create() -> None:
+    st.session_state.pop("fam_created", None)
+
+
+def _create_tab() -> None:
+    created = st.session_state.get("fam_created")
+    if created:
+        st.success(t("families.created", code=created), icon=ICON_DONE)
+        st.write(t("families.created_next"))
+        row = st.container(horizontal=True)
+        if row.button(
+            t("families.open_new_journey", code=created),
+            type="primary",
+            icon=ICON_JOURNEY,
+            key="fam_created_open",
+        ):
+            st.session_state.pop("fam_created", None)
+            _open_journey(created)
+        row.button(
+            t("families.another"), icon=ICON_ADD, key="fam_created_another", on_click=_after_create
+        )
+        return
+    rev = st.session_state.setdefault("fam_new_rev", 0)
+    prefix = f"fam_new{rev}_"
+    code = st.session_state.setdefault(prefix + "code", new_case_code())
+    st.warning(t("families.privacy"), icon=ICON_LOCK)
+    code_row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    code_row.metric(t("families.code_label"), code, width="content")
+    code_row.button(
+        t("families.code_reroll"),
+        icon=ICON_DICE,
+        key=prefix + "reroll",
+        on_click=_reroll,
+        args=(prefix,),
+    )
+    st.caption(t("families.code_why"))
+    payload = _family_fields(prefix)
+    if st.button(t("families.create"), type="primary", icon=ICON_DONE, key=prefix + "create"):
+        family = _attempt(lambda: Family.model_validate({**payload, "code": code}))
+        saved = family and _attempt(lambda: storage.save_family(ui.db(), family))
+        if saved:
+            st.session_state["fam_created"] = saved.code
+            st.session_state["fam_new_rev"] = rev + 1
+            _forget(prefix)
+            st.rerun()
+
+
+# ---------------------------------------------------------------- edit
+
+
+def _start_edit(family: Family) -> None:
+    """Open the edit form with the family as it is now; remember the version read."""
+    old = st.session_state.get("fam_edit")
+    if old:
+        _forget(old["prefix"])
+    rev = st.session_state.get("fam_edit_rev", 0) + 1
+    prefix = f"fam_edit{rev}_"
+    st.session_state["fam_edit_rev"] = rev
+    st.session_state["fam_edit"] = {
+        "id": family.id,
+        "prefix": prefix,
+        "snapshot": family.model_dump(mode="json"),
+        "conflict": False,
+    }
+    st.session_state[prefix + "sozialraum"] = family.sozialraum
+    st.session_state[prefix + "household"] = family.household_type.value
+    st.session_state[prefix + "team"] = family.team
+    st.session_state[prefix + "rows"] = [_member_row(m) for m in family.members]
+    st.session_state.pop("fam_confirm_archive", None)
+
+
+def _reload_edit(family_id: int) -> None:
+    try:
+        _start_edit(storage.get_family(ui.db(), family_id))
+    except NotFoundError:
+        _stop_edit()
+
+
+def _stop_edit() -> None:
+    edit = st.session_state.pop("fam_edit", None)
+    if edit:
+        _forget(edit["prefix"])
+
+
+def _edit_form() -> None:
+    """Change Sozialraum, household, team and members; a concurrent save is refused."""
+    edit = st.session_state["fam_edit"]
+    snapshot = Family.model_validate(edit["snapshot"])
+    prefix = edit["prefix"]
+    with st.container(border=True):
+        st.markdown(f"#### {t('families.edit_heading', code=snapshot.code)}")
+        st.warning(t("families.privacy"), icon=ICON_LOCK)
+        payload = _family_fields(prefix, current_sozialraum=snapshot.sozialraum)
+        if edit.get("conflict"):
+            st.button(
+                t("families.reload"),
+                key=prefix + "reload",
+                on_click=_reload_edit,
+                args=(edit["id"],),
+            )
+        row = st.container(horizontal=True)
+        save = row.button(t("families.save"), type="primary", key=prefix + "save")
+        row.button(t("families.cancel"), key=prefix + "cancel", on_click=_stop_edit)
+        if not save:
+            return
+        keep = snapshot.model_dump(include={"id", "code", "status", "synthetic", "version"})
+        family = _attempt(lambda: Family.model_validate({**payload, **keep}))
+        if family is None:
+            return
+        try:
+            saved = storage.save_family(ui.db(), family)
+        except ConflictError as exc:
+            st.session_state["fam_edit"] = {**edit, "conflict": True}
+            ui.show_errors([str(exc)])
+            st.button(
+                t("families.reload"),
+                key=prefix + "reload_now",
+                on_click=_reload_edit,
+                args=(edit["id"],),
+            )
+            return
+        except ZugangsatlasError as exc:
+            ui.show_errors([str(exc)])
+            return
+        ui.flash(t("families.saved", code=saved.code))
+        _stop_edit()
+        st.rerun()
+
+
+# ---------------------------------------------------------------- page
+
+
+def main() -> None:
+    ui.show_flash()
+    st.title(t("families.title"))
+    st.caption(t("families.intro"))
+    families = ui.families()
+    list_tab, new_tab = st.tabs(
+        [t("families.tab_list"), t("families.tab_new")], key=TAB_KEY, on_change="rerun"
+    )
+    with list_tab:
+        _list_tab(families)
+    with new_tab:
+        _create_tab()
+
+
+main()
