@@ -1,0 +1,80 @@
+"""Helpers for end-to-end tests: screenshots that CI keeps, and waiting for Streamlit.
+
+Streamlit draws the page in the browser after the script ran on the server, so a test
+waits for the app to be idle before it looks, and fails on any exception box.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# The first paint can take a while on a busy CI machine.
+PAGE_TIMEOUT_MS = 30_000
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+EXCEPTION = '[data-testid="stException"]'
+
+
+# Streamlit scrolls inside <main data-testid="stMain">, not the window, so a plain
+# full-page screenshot would stop at the viewport: the viewport grows to the content instead.
+MAX_SCREENSHOT_HEIGHT = 10_000
+CONTENT_HEIGHT_JS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    return main ? main.scrollHeight : document.documentElement.scrollHeight;
+}"""
+# Fonts loaded and every visible data grid drawn on its canvas (grids in a closed tab or
+# expander draw nothing until opened).
+SETTLED_JS = """() => document.fonts.status === 'loaded'
+    && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+        .filter((grid) => grid.checkVisibility())
+        .every((grid) => grid.querySelector('canvas'))
+    && !document.querySelector('[data-testid="stSkeleton"]')"""
+TWO_FRAMES_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def settle(page: Page) -> None:
+    """Wait until what Streamlit draws after the script run is on screen, plus two frames."""
+    wait_until_idle(page)
+    page.wait_for_function(SETTLED_JS)
+    page.evaluate(TWO_FRAMES_JS)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page PNG under test-artifacts/screenshots/ (kept by CI); return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "screenshot"
+    path = SCREENSHOTS / f"{safe}.png"
+    settle(page)
+    viewport = page.viewport_size
+    height = int(page.evaluate(CONTENT_HEIGHT_JS))
+    if viewport and height > viewport["height"]:
+        tall = {"width": viewport["width"], "height": min(height, MAX_SCREENSHOT_HEIGHT)}
+        page.set_viewport_size(tall)
+        try:
+            settle(page)
+            page.screenshot(path=str(path), full_page=True)
+        finally:
+            page.set_viewport_size(viewport)
+    else:
+        page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_for_app(page: Page) -> None:
+    """Wait until the navigation is drawn and the script has finished running."""
+    page.wait_for_selector('[data-testid="stSidebarNav"]')
+    wait_until_idle(page)
+
+
+def wait_until_idle(page: Page) -> None:
+    """Wait for the script run that a click or an input started to finish."""
+    page.wait_for_selector(IDLE, state="attached")
+
+
+def exception_texts(page: Page) -> list[str]:
+    """The texts of all Streamlit exception boxes on the page (empty when all is well)."""
+    return [box.inner_text() for box in page.locator(EXCEPTION).all()]

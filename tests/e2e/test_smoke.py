@@ -1,0 +1,16 @@
+"""The app starts on demo data and shows its navigation, without an error box."""
+
+from __future__ import annotations
+
+from e2e_support import exception_texts, screenshot, wait_for_app
+from playwright.sync_api import Page
+
+
+def test_app_opens_with_its_navigation_and_no_error(streamlit_server: str, page: Page) -> None:
+    page.goto(streamlit_server)
+    wait_for_app(page)
+    navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Familien" in navigation
+    assert "Zugangsatlas" in page.title()
+    screenshot(page, "smoke-start")
+    assert exception_texts(page) == []
