@@ -1,0 +1,1121 @@
+"""Die Reise einer Familie: the coach's case view of one family's Ist-Reise.
+
+The coach records the steps of the journey, tags barriers on each step in a few clicks,
+follows each barrier from *erkannt* to *beseitigt*, and sees the whole path as a journey
+map. Everything is written to the database the moment it is entered; the session keeps
+only what is on screen (which family, which step is being edited), so a reload or a
+second tab shows the same saved state.
+
+Saves run in widget callbacks (see ``pages/widgets.py``): they happen before the page is
+drawn, so the list and the map already show the change, and a failed save shows its
+German message where it happened while the rest of the page stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from barriers.taxonomy import Taxonomy
+from journeys import journeymap, storage
+from journeys.errors import ConflictError, NotFoundError, ZugangsatlasError
+from journeys.i18n import t
+from journeys.models import (
+    Arrival,
+    BarrierTag,
+    Channel,
+    Family,
+    HouseholdType,
+    Journey,
+    Outcome,
+    Service,
+    Step,
+    TagStatus,
+)
+from pages import ui
+from pages import widgets as w
+
+PARAM = "familie"  # the query parameter: ?familie=BG-XXXXXX
+FAMILY_KEY = "family_code"  # shared with the other pages
+PICK = "journey_family_pick"
+EDIT = "journey_edit"  # "new" or the id of the step whose editor is open
+CONFIRM = "journey_confirm_delete"  # id of the step waiting for delete confirmation
+LAST_MEMBER = "journey_last_member"  # member of the last tag: the next tag's default
+EDITOR = "jse_"  # prefix of every editor widget key
+EDITOR_SCOPE = "editor"
+WHOLE_FAMILY = 0
+NO_SERVICE = 0
+NEW_SERVICE = -1
+DATE_MIN, DATE_MAX = date(1990, 1, 1), date(2099, 12, 31)
+
+OUTCOME_COLOR = {
+    Outcome.ERREICHT: "green",
+    Outcome.VERWIESEN: "blue",
+    Outcome.WARTET: "orange",
+    Outcome.ABGEBROCHEN: "red",
+    Outcome.KONTAKTABBRUCH: "red",
+}
+STATUS_DATE = {
+    TagStatus.ERKANNT: "identified_on",
+    TagStatus.VERRINGERT: "reduced_on",
+    TagStatus.BESEITIGT: "removed_on",
+}
+STATUS_MARK = {TagStatus.ERKANNT: "", TagStatus.VERRINGERT: "↘", TagStatus.BESEITIGT: "✓"}
+PERSPECTIVE = ("sees", "brings", "understands", "feels")
+
+ss = st.session_state
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What every part of the page needs: the family, its journey and the reference data."""
+
+    family: Family
+    journey: Journey
+    taxonomy: Taxonomy
+    stages: dict[str, str]  # key → label, retired stages included (old steps keep them)
+    active_stages: list[str]
+    services: dict[int, Service]  # retired services included (old steps keep them)
+
+    def member_label(self, member_id: int | None) -> str:
+        member = self.family.member(member_id) if member_id else None
+        return member.label if member else t("common.whole_family")
+
+    def member_options(self) -> list[int]:
+        return [WHOLE_FAMILY, *(m.id for m in self.family.members if m.id)]
+
+    def service_label(self, service_id: int | None) -> str:
+        """Own Sozialraum: the name; elsewhere: name · Sozialraum; retired ones say so."""
+        if service_id == NEW_SERVICE:
+            return t("journey.service_new")
+        service = self.services.get(service_id or 0)
+        if service is None:
+            return t("journey.no_service") if not service_id else str(service_id)
+        label = service.name
+        if service.sozialraum != self.family.sozialraum:
+            label = f"{label} · {service.sozialraum}"
+        return f"{label} {t('journey.service_retired')}" if service.retired else label
+
+    def service_options(self, *keep: int | None) -> list[int]:
+        """Active services, the family's Sozialraum first; plus retired ones still in use."""
+        active = [s for s in self.services.values() if not s.retired and s.id]
+        own = [s.id for s in active if s.sozialraum == self.family.sozialraum]
+        other = [s.id for s in active if s.sozialraum != self.family.sozialraum]
+        extra = [i for i in keep if i and i > 0 and i not in own and i not in other]
+        return [*own, *other, *extra]  # type: ignore[list-item]
+
+
+# ---------------------------------------------------------------- which family
+
+
+def _requested_code() -> str | None:
+    """The case code from the URL, else the one chosen earlier in this session."""
+    code = str(st.query_params.get(PARAM) or ss.get(FAMILY_KEY) or "").strip().upper()
+    return code or None
+
+
+def _on_pick() -> None:
+    code = ss.get(PICK)
+    if code:
+        st.query_params[PARAM] = code
+        ss[FAMILY_KEY] = code
+        _close_editor()
+        ss.pop(CONFIRM, None)
+
+
+def _family_picker(current: str | None) -> bool:
+    """The selectbox of active families; ``False`` when there are no families at all."""
+    table = ui.families()
+    if table.empty:
+        return False
+    labels = {
+        row.code: t(
+            "journey.family_option",
+            code=row.code,
+            sozialraum=row.sozialraum,
+            household=HouseholdType(row.household_type).label,
+        )
+        for row in table.itertuples()
+    }
+    codes = sorted(table.loc[table["status"] == "aktiv", "code"])
+    if current and current not in codes:
+        codes.insert(0, current)  # an archived family opened by its URL
+    ss[PICK] = current
+    st.selectbox(
+        t("journey.pick_family"),
+        codes,
+        index=None,
+        key=PICK,
+        format_func=lambda code: labels.get(code, code),
+        placeholder=t("journey.pick_placeholder"),
+        help=t("journey.pick_help"),
+        on_change=_on_pick,
+    )
+    return True
+
+
+def _back_link() -> None:
+    w.page_link("pages/families.py", t("widgets.back_to_families"), url_path="familien", icon="👪")
+
+
+def _select_family() -> Family | None:
+    """Resolve the family from URL or session, keep the URL in sync, or explain why not."""
+    code = _requested_code()
+    family_id = storage.find_family_id(ui.db(), code) if code else None
+    title, picker = st.columns([3, 2], vertical_alignment="bottom")
+    with picker:
+        any_family = _family_picker(code if family_id else None)
+    with title:
+        st.title(t("journey.title", code=code) if family_id else t("nav.journey"), anchor=False)
+    if not any_family:
+        st.info(t("journey.no_families"))
+        _back_link()
+        return None
+    if code is None:
+        st.info(t("journey.no_family"))
+        return None
+    if family_id is None:
+        st.warning(t("journey.unknown_family", code=w.md(code)))
+        _back_link()
+        return None
+    if st.query_params.get(PARAM) != code:
+        st.query_params[PARAM] = code
+    ss[FAMILY_KEY] = code
+    return storage.get_family(ui.db(), family_id)
+
+
+def _header(family: Family) -> None:
+    line = t(
+        "journey.header_line",
+        sozialraum=family.sozialraum,
+        household=family.household_type.label,
+    )
+    if family.team:
+        line = f"{line} · {family.team}"
+    st.markdown(f"**{w.md(line)}**")
+    members = []
+    for member in family.members:
+        text = member.label
+        if member.needs_interpreter:
+            text = f"{text} (🗣 {t('journey.interpreter')})"
+        members.append(text)
+    st.caption(w.md(t("journey.members", members=" · ".join(members))))
+    if family.status.value != "aktiv":
+        st.info(t("journey.archived"), icon="🗄️")
+    ui.synthetic_notice(family.synthetic)
+
+
+# ---------------------------------------------------------------- the step list
+
+
+def _steps_section(ctx: Ctx) -> None:
+    steps = ctx.journey.steps
+    w.chip_style(ctx.taxonomy)
+    open_tags = sum(len(step.open_tags) for step in steps)
+    st.caption(
+        t(
+            "journey.steps_caption",
+            steps=_count("journey.steps", len(steps)),
+            barriers=_count("journey.open", open_tags),
+        )
+    )
+    if not steps:
+        st.info(t("journey.no_steps"))
+    editing = ss.get(EDIT)
+    if editing not in (None, "new", *(s.id for s in steps)):
+        _close_editor()  # the step was deleted meanwhile (another tab)
+        editing = None
+    for index, step in enumerate(steps):
+        if editing == step.id:
+            _editor(ctx, step, index)
+        else:
+            _step_card(ctx, step, index, len(steps))
+    if editing == "new":
+        _editor(ctx, None, len(steps))
+    else:
+        st.button(
+            t("journey.add_step"),
+            key="journey_add",
+            icon=":material/add:",
+            type="primary",
+            on_click=_open_editor,
+            args=(ctx, None),
+        )
+
+
+def _count(key: str, n: int) -> str:
+    """``1 Schritt`` / ``3 Schritte``: German singular and plural."""
+    return t(f"{key}_one") if n == 1 else t(f"{key}_other", n=n)
+
+
+def _step_title(ctx: Ctx, step: Step, index: int) -> str:
+    """``Nr. · Phase · Dienst · Monat · Kanal · Ergebnis`` as Markdown (user text escaped)."""
+    stage = ctx.stages.get(step.stage_key, step.stage_key)
+    service = ctx.service_label(step.service_id) if step.service_id else t("journey.no_service")
+    color = OUTCOME_COLOR[step.outcome]
+    return (
+        f"**{index + 1} · {w.md(stage)} · {w.md(service)}**"
+        f" · {w.month_label(step.month)} · {step.channel.label}"
+        f" · :{color}-badge[{step.outcome.label}]"
+    )
+
+
+def _step_meta(ctx: Ctx, step: Step) -> str:
+    who = ", ".join(ctx.member_label(m) for m in step.member_ids) or t("common.whole_family")
+    return f"{w.emotion_label(step.emotion)} · {w.md(t('journey.involved', members=who))}"
+
+
+def _step_card(ctx: Ctx, step: Step, index: int, count: int) -> None:
+    with st.container(border=True, key=f"journey_step_{step.id}"):
+        st.markdown(_step_title(ctx, step, index))
+        meta, actions = st.columns([2, 3], vertical_alignment="center")
+        with meta:
+            st.caption(_step_meta(ctx, step))
+        with actions:
+            _step_buttons(ctx, step, index, count)
+        if ss.get(CONFIRM) == step.id:
+            _confirm_delete(ctx, step, index)
+        w.show_errors(f"step{step.id}")
+        _perspective(step)
+        _referral_lines(ctx, step)
+        w.chips(_chips(ctx, step))
+        _quick_tag(ctx, step)
+        if step.tags:
+            _tag_manager(ctx, step)
+
+
+def _step_buttons(ctx: Ctx, step: Step, index: int, count: int) -> None:
+    sid = step.id
+    with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
+        st.button(
+            t("journey.edit"),
+            key=f"journey_edit_{sid}",
+            icon=":material/edit:",
+            type="tertiary",
+            on_click=_open_editor,
+            args=(ctx, step),
+        )
+        st.button(
+            t("journey.up"),
+            key=f"journey_up_{sid}",
+            icon=":material/arrow_upward:",
+            type="tertiary",
+            disabled=index == 0,
+            on_click=_move,
+            args=(sid, -1),
+        )
+        st.button(
+            t("journey.down"),
+            key=f"journey_down_{sid}",
+            icon=":material/arrow_downward:",
+            type="tertiary",
+            disabled=index == count - 1,
+            on_click=_move,
+            args=(sid, 1),
+        )
+        st.button(
+            t("journey.delete"),
+            key=f"journey_delete_{sid}",
+            icon=":material/delete:",
+            type="tertiary",
+            on_click=_ask_delete,
+            args=(sid,),
+        )
+
+
+def _confirm_delete(ctx: Ctx, step: Step, index: int) -> None:
+    stage = ctx.stages.get(step.stage_key, step.stage_key)
+    st.warning(t("journey.confirm_delete", n=index + 1, stage=w.md(stage), tags=len(step.tags)))
+    with st.container(horizontal=True, gap="small"):
+        st.button(
+            t("journey.confirm_yes"),
+            key=f"journey_delete_yes_{step.id}",
+            type="primary",
+            icon=":material/delete_forever:",
+            on_click=_delete_step,
+            args=(step.id,),
+        )
+        st.button(
+            t("journey.cancel"),
+            key=f"journey_delete_no_{step.id}",
+            on_click=lambda: ss.pop(CONFIRM, None),
+        )
+
+
+def _perspective(step: Step) -> None:
+    lines = [
+        f"*{t(f'journey.{field}')}:* {w.md(getattr(step, field))}"
+        for field in PERSPECTIVE
+        if getattr(step, field)
+    ]
+    if lines:
+        st.markdown("  \n".join(lines))
+    if step.quote:
+        st.markdown(f"> „{w.md(step.quote)}“")
+
+
+def _referral_lines(ctx: Ctx, step: Step) -> None:
+    for referral in step.referrals:
+        parts = [
+            "↪ "
+            + t(
+                "journey.referral_line",
+                service=f"**{w.md(ctx.service_label(referral.to_service_id))}**",
+            ),
+            t("journey.warm_handover") if referral.warm_handover else t("journey.no_warm_handover"),
+        ]
+        if referral.data_transfer:
+            parts.append(t("journey.data_transfer"))
+        parts.append(t("journey.arrival", arrival=referral.arrived.label))
+        if referral.waiting_days is not None:
+            parts.append(t("journey.waiting", days=referral.waiting_days))
+        st.markdown(" · ".join(parts))
+
+
+def _chips(ctx: Ctx, step: Step) -> list[w.Chip]:
+    out = []
+    for tag in step.tags:
+        try:
+            barrier = ctx.taxonomy.barrier(tag.barrier_key)
+        except KeyError:
+            continue
+        marker = "🔒 " if w.is_sensitive(ctx.taxonomy, barrier) else ""
+        parts = [
+            marker + barrier.label,
+            ctx.member_label(tag.member_id),
+            w.severity_dots(tag.severity),
+        ]
+        if tag.status is not TagStatus.ERKANNT:
+            parts.append(f"{STATUS_MARK[tag.status]} {tag.status.label}")
+        out.append(w.Chip(uid=str(tag.id), category=barrier.category, text=" · ".join(parts)))
+    return out
+
+
+# ---- step actions (callbacks)
+
+
+def _move(step_id: int, offset: int) -> None:
+    w.run_action(
+        f"step{step_id}",
+        lambda: storage.move_step(ui.db(), step_id, offset),
+        success=t("journey.moved"),
+    )
+
+
+def _ask_delete(step_id: int) -> None:
+    ss[CONFIRM] = step_id
+
+
+def _delete_step(step_id: int) -> None:
+    ss.pop(CONFIRM, None)
+    if ss.get(EDIT) == step_id:
+        _close_editor()
+    w.run_action(
+        f"step{step_id}",
+        lambda: storage.delete_step(ui.db(), step_id),
+        success=t("journey.deleted"),
+    )
+
+
+# ---------------------------------------------------------------- fast tagging
+
+
+def _quick_keys(step_id: int | None) -> tuple[str, str, str]:
+    return f"jq_{step_id}_member", f"jq_{step_id}_barrier", f"jq_{step_id}_severity"
+
+
+def _quick_tag(ctx: Ctx, step: Step) -> None:
+    """Member, barrier, severity, one click: the few-clicks path of tagging."""
+    member_key, barrier_key, severity_key = _quick_keys(step.id)
+    options = ctx.member_options()
+    if ss.get(member_key) not in options:
+        last = ss.get(LAST_MEMBER, WHOLE_FAMILY)
+        ss[member_key] = last if last in options else WHOLE_FAMILY
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        st.selectbox(
+            t("journey.tag_member"),
+            options,
+            key=member_key,
+            format_func=ctx.member_label,
+            width=190,
+        )
+        chosen = w.barrier_picker(t("journey.tag_heading"), ctx.taxonomy, barrier_key)
+        w.severity_control(t("journey.tag_severity"), severity_key)
+        st.button(
+            t("journey.tag_button"),
+            key=f"jq_{step.id}_go",
+            icon=":material/sell:",
+            type="primary",
+            help=t("journey.tag_hint"),
+            on_click=_add_tag,
+            args=(ctx, step.id, step.month),
+        )
+    w.barrier_explanation(ctx.taxonomy, chosen)
+    w.show_errors(f"quick{step.id}")
+
+
+def _add_tag(ctx: Ctx, step_id: int, month: str) -> None:
+    scope = f"quick{step_id}"
+    member_key, barrier_key, severity_key = _quick_keys(step_id)
+    key = ss.get(barrier_key)
+    if not key:
+        w.fail(scope, t("journey.tag_pick_first"))
+        return
+    member_id = ss.get(member_key) or None
+    severity = ss.get(severity_key) or 2
+    # The barrier was met in the step's month: that is when it was identified (never later
+    # than today, for a step planned ahead).
+    identified_on = min(w.first_day(month), date.today())
+
+    def tag() -> BarrierTag:
+        current = storage.get_step(ui.db(), step_id)
+        if any(x.barrier_key == key and x.member_id == member_id for x in current.tags):
+            raise ZugangsatlasError(
+                t(
+                    "journey.tag_duplicate",
+                    barrier=ctx.taxonomy.barrier(key).label,
+                    member=ctx.member_label(member_id),
+                )
+            )
+        new = BarrierTag(
+            barrier_key=key, member_id=member_id, severity=severity, identified_on=identified_on
+        )
+        return storage.add_tag(ui.db(), step_id, new)
+
+    label = w.barrier_label(ctx.taxonomy, key)
+    if w.run_action(scope, tag, success=t("journey.tagged", barrier=label)) is not None:
+        # The next tag is most likely for the same person: every member picker follows.
+        ss[LAST_MEMBER] = member_id or WHOLE_FAMILY
+        for other in [k for k in ss if str(k).startswith("jq_") and str(k).endswith("_member")]:
+            ss[other] = ss[LAST_MEMBER]
+        ss[barrier_key] = None
+        ss[severity_key] = 2
+
+
+# ---------------------------------------------------------------- tag lifecycle
+
+
+def _tag_key(tag_id: int | None, field: str) -> str:
+    return f"jt_{tag_id}_{field}"
+
+
+def _tag_manager(ctx: Ctx, step: Step) -> None:
+    with st.expander(t("journey.tags_manage", n=len(step.tags)), key=f"jx_{step.id}"):
+        for tag in step.tags:
+            _tag_row(ctx, step, tag)
+
+
+def _sync_tag_state(tag: BarrierTag) -> None:
+    """Show what is saved: every tag widget saves on change, so the database is the truth."""
+    ss[_tag_key(tag.id, "status")] = tag.status
+    ss[_tag_key(tag.id, "date")] = getattr(tag, STATUS_DATE[tag.status]) or tag.identified_on
+    ss[_tag_key(tag.id, "service")] = tag.acted_service_id or NO_SERVICE
+    ss[_tag_key(tag.id, "note")] = tag.note
+
+
+def _tag_row(ctx: Ctx, step: Step, tag: BarrierTag) -> None:
+    _sync_tag_state(tag)
+    with st.container(border=True, key=f"jt_{tag.id}_row"):
+        what, status, remove = st.columns([5, 4, 1.6], vertical_alignment="center")
+        with what:
+            st.markdown(_tag_text(ctx, tag), help=_tag_help(ctx, tag))
+        with status:
+            st.segmented_control(
+                t("journey.tag_status"),
+                list(TagStatus),
+                key=_tag_key(tag.id, "status"),
+                format_func=lambda s: TagStatus(s).label,
+                required=True,
+                label_visibility="collapsed",
+                on_change=_on_status,
+                args=(step.id, tag.id),
+            )
+        with remove:
+            st.button(
+                t("journey.tag_delete"),
+                key=_tag_key(tag.id, "delete"),
+                icon=":material/delete:",
+                type="tertiary",
+                help=t("journey.tag_delete_help"),
+                on_click=_delete_tag,
+                args=(tag.id,),
+            )
+        when, service, note = st.columns([2, 3, 4])
+        with when:
+            st.date_input(
+                t(f"fields.{STATUS_DATE[tag.status]}"),
+                key=_tag_key(tag.id, "date"),
+                min_value=DATE_MIN,
+                max_value=DATE_MAX,
+                format="DD.MM.YYYY",
+                on_change=_on_tag_field,
+                args=(step.id, tag.id, "date"),
+            )
+        with service:
+            st.selectbox(
+                t("journey.tag_acted"),
+                [NO_SERVICE, *ctx.service_options(tag.acted_service_id)],
+                key=_tag_key(tag.id, "service"),
+                format_func=lambda i: (
+                    t("journey.tag_no_service") if i == NO_SERVICE else ctx.service_label(i)
+                ),
+                on_change=_on_tag_field,
+                args=(step.id, tag.id, "service"),
+            )
+        with note:
+            st.text_input(
+                t("journey.tag_note"),
+                key=_tag_key(tag.id, "note"),
+                placeholder=t("journey.tag_note_placeholder"),
+                on_change=_on_tag_field,
+                args=(step.id, tag.id, "note"),
+            )
+        w.show_errors(f"tag{tag.id}")
+
+
+def _tag_text(ctx: Ctx, tag: BarrierTag) -> str:
+    """``Kategorie › Barriere`` (Art. 9 badge for health), then member and severity."""
+    label = f"**{w.md(w.barrier_label(ctx.taxonomy, tag.barrier_key))}**"
+    if w.key_is_sensitive(ctx.taxonomy, tag.barrier_key):
+        label = f"{label} :violet-badge[🔒 {t('widgets.sensitive_marker')}]"
+    who = w.md(ctx.member_label(tag.member_id))
+    severity = f"{w.severity_label(tag.severity)} {w.severity_dots(tag.severity)}"
+    return f"{label}  \n{who} · {severity}"
+
+
+def _tag_help(ctx: Ctx, tag: BarrierTag) -> str | None:
+    try:
+        barrier = ctx.taxonomy.barrier(tag.barrier_key)
+    except KeyError:
+        return None
+    text = w.md(barrier.explanation or barrier.label)
+    if w.is_sensitive(ctx.taxonomy, barrier):
+        text = f"{text}\n\n{t('journey.sensitive_help')}"
+    return text
+
+
+def _fresh_tag(step_id: int, tag_id: int) -> BarrierTag:
+    """The tag as saved now (another tab may have changed it since the page was drawn)."""
+    for tag in storage.get_step(ui.db(), step_id).tags:
+        if tag.id == tag_id:
+            return tag
+    raise NotFoundError(t("errors.unknown_record"))
+
+
+def _on_status(step_id: int, tag_id: int) -> None:
+    value = ss.get(_tag_key(tag_id, "status"))
+    if value is None:
+        return
+    status = TagStatus(value)
+    w.run_action(
+        f"tag{tag_id}",
+        lambda: storage.set_tag_status(ui.db(), tag_id, status, date.today()),
+        success=t("journey.tag_status_saved", status=status.label),
+    )
+
+
+def _on_tag_field(step_id: int, tag_id: int, field: str) -> None:
+    """Save one changed field of a tag: the date of its current status, service or note."""
+    value = ss.get(_tag_key(tag_id, field))
+
+    def save() -> BarrierTag | None:
+        tag = _fresh_tag(step_id, tag_id)
+        if field == "date":
+            if value is None:
+                return tag
+            update: dict[str, Any] = {STATUS_DATE[tag.status]: value}
+        elif field == "service":
+            update = {"acted_service_id": value or None}
+        else:
+            update = {"note": value or ""}
+        changed = BarrierTag.model_validate({**tag.model_dump(), **update})
+        return storage.update_tag(ui.db(), changed)
+
+    w.run_action(f"tag{tag_id}", save, success=t("journey.tag_saved"))
+
+
+def _delete_tag(tag_id: int) -> None:
+    w.run_action(
+        f"tag{tag_id}",
+        lambda: storage.delete_tag(ui.db(), tag_id),
+        success=t("journey.tag_deleted"),
+    )
+
+
+# ---------------------------------------------------------------- the step editor
+
+
+def _ek(sid: int | str, field: str) -> str:
+    return f"{EDITOR}{sid}_{field}"
+
+
+def _close_editor() -> None:
+    for key in [k for k in ss if str(k).startswith(EDITOR)]:
+        del ss[key]
+    ss.pop(EDIT, None)
+    w.clear_errors(EDITOR_SCOPE)
+
+
+def _default_stage(ctx: Ctx) -> str:
+    """The stage after the last step's stage: journeys are usually entered in order."""
+    order = ctx.active_stages
+    if not order:
+        return next(iter(ctx.stages))
+    steps = ctx.journey.steps
+    if not steps or steps[-1].stage_key not in order:
+        return order[0]
+    return order[min(order.index(steps[-1].stage_key) + 1, len(order) - 1)]
+
+
+def _editor_values(ctx: Ctx, step: Step | None) -> dict[str, Any]:
+    """The editor's starting values: the saved step, or sensible defaults for a new one."""
+    if step is None:
+        last = ctx.journey.steps[-1] if ctx.journey.steps else None
+        month = last.month if last else date.today().strftime("%Y-%m")
+        step = Step(stage_key=_default_stage(ctx), month=month)
+    values: dict[str, Any] = {
+        "stage": step.stage_key,
+        "service": step.service_id,
+        "new_name": "",
+        "new_kind": None,
+        "channel": step.channel,
+        "month_year": int(step.month[:4]),
+        "month_month": int(step.month[5:]),
+        "members": list(step.member_ids),
+        "outcome": step.outcome,
+        "emotion": step.emotion,
+        "quote": step.quote,
+        "version": step.version,
+        "conflict": False,
+        "refs": list(range(1, len(step.referrals) + 1)),
+        "ref_ids": {},
+    }
+    values.update({field: getattr(step, field) for field in PERSPECTIVE})
+    for uid, referral in enumerate(step.referrals, start=1):
+        values["ref_ids"][uid] = referral.id
+        values.update(
+            {
+                f"r{uid}_to": referral.to_service_id,
+                f"r{uid}_warm": referral.warm_handover,
+                f"r{uid}_data": referral.data_transfer,
+                f"r{uid}_arrived": referral.arrived,
+                f"r{uid}_wait": referral.waiting_days,
+            }
+        )
+    return values
+
+
+def _open_editor(ctx: Ctx, step: Step | None) -> None:
+    _close_editor()
+    sid: int | str = "new" if step is None else step.id  # type: ignore[assignment]
+    for field, value in _editor_values(ctx, step).items():
+        ss[_ek(sid, field)] = value
+    ss[EDIT] = sid
+    ss.pop(CONFIRM, None)
+
+
+def _reload_editor(ctx: Ctx, step_id: int) -> None:
+    try:
+        fresh = storage.get_step(ui.db(), step_id)
+    except NotFoundError as exc:
+        w.fail(EDITOR_SCOPE, str(exc))
+        return
+    _open_editor(ctx, fresh)
+
+
+def _editor(ctx: Ctx, step: Step | None, index: int) -> None:
+    sid: int | str = "new" if step is None else step.id  # type: ignore[assignment]
+    title = t("journey.editor_new") if step is None else t("journey.editor_edit", n=index + 1)
+    with st.container(border=True, key=f"journey_editor_{sid}"):
+        st.subheader(title, anchor=False)
+        _editor_basics(ctx, sid)
+        _editor_perspective(sid)
+        _editor_referrals(ctx, sid)
+        w.show_errors(EDITOR_SCOPE)
+        with st.container(horizontal=True, gap="small"):
+            st.button(
+                t("journey.save"),
+                key=_ek(sid, "save"),
+                type="primary",
+                icon=":material/save:",
+                on_click=_save_step,
+                args=(ctx, sid),
+            )
+            st.button(t("journey.cancel"), key=_ek(sid, "cancel"), on_click=_close_editor)
+            if ss.get(_ek(sid, "conflict")) and step is not None:
+                st.button(
+                    t("journey.reload"),
+                    key=_ek(sid, "reload"),
+                    icon=":material/refresh:",
+                    help=t("journey.reload_help"),
+                    on_click=_reload_editor,
+                    args=(ctx, step.id),
+                )
+
+
+def _editor_basics(ctx: Ctx, sid: int | str) -> None:
+    stage_options = list(ctx.active_stages)
+    current_stage = ss.get(_ek(sid, "stage"))
+    if current_stage and current_stage not in stage_options:
+        stage_options.append(current_stage)  # a retired stage of an old step
+    service_options = [*ctx.service_options(ss.get(_ek(sid, "service"))), NEW_SERVICE]
+    stage, service, channel = st.columns(3)
+    with stage:
+        st.selectbox(
+            t("journey.stage"),
+            stage_options,
+            key=_ek(sid, "stage"),
+            format_func=lambda k: ctx.stages.get(k, k),
+        )
+    with service:
+        st.selectbox(
+            t("journey.service"),
+            service_options,
+            index=None,
+            key=_ek(sid, "service"),
+            format_func=ctx.service_label,
+            placeholder=t("journey.service_placeholder"),
+            help=t("journey.service_help"),
+        )
+    with channel:
+        st.selectbox(
+            t("journey.channel"),
+            list(Channel),
+            key=_ek(sid, "channel"),
+            format_func=lambda c: Channel(c).label,
+        )
+    if ss.get(_ek(sid, "service")) == NEW_SERVICE:
+        _new_service_inputs(ctx, sid)
+    month, outcome, members = st.columns([3, 2, 3])
+    with month:
+        w.month_picker(t("journey.month"), _ek(sid, "month"), value=date.today().strftime("%Y-%m"))
+    with outcome:
+        st.selectbox(
+            t("journey.outcome"),
+            list(Outcome),
+            key=_ek(sid, "outcome"),
+            format_func=lambda o: Outcome(o).label,
+            on_change=_on_outcome,
+            args=(sid,),
+        )
+    with members:
+        st.multiselect(
+            t("journey.step_members"),
+            [m.id for m in ctx.family.members if m.id],
+            key=_ek(sid, "members"),
+            format_func=ctx.member_label,
+            placeholder=t("journey.step_members_placeholder"),
+            help=t("journey.step_members_help"),
+        )
+
+
+def _new_service_inputs(ctx: Ctx, sid: int | str) -> None:
+    kinds = sorted({s.kind for s in ctx.services.values() if s.kind})
+    name, kind = st.columns([3, 2])
+    with name:
+        st.text_input(
+            t("journey.service_new_name"),
+            key=_ek(sid, "new_name"),
+            help=t("journey.service_new_help", sozialraum=ctx.family.sozialraum),
+        )
+    with kind:
+        st.selectbox(
+            t("journey.service_new_kind"),
+            kinds,
+            index=None,
+            key=_ek(sid, "new_kind"),
+            accept_new_options=True,
+        )
+
+
+def _editor_perspective(sid: int | str) -> None:
+    """The family's view of the step. No ``max_chars``: the browser would cut a pasted text
+    silently; the model's limit (2,000 characters) answers with a German message instead."""
+    st.markdown(f"**{t('journey.perspective')}**", help=t("journey.perspective_help"))
+    left, right = st.columns(2)
+    for column, field in zip((left, right, left, right), PERSPECTIVE, strict=True):
+        with column:
+            st.text_area(t(f"journey.{field}_label"), key=_ek(sid, field), height=80)
+    feeling, quote = st.columns([2, 3])
+    with feeling:
+        w.emotion_slider(t("journey.emotion"), _ek(sid, "emotion"))
+    with quote:
+        st.text_area(
+            t("journey.quote"),
+            key=_ek(sid, "quote"),
+            height=80,
+            help=t("journey.quote_help"),
+        )
+
+
+def _editor_referrals(ctx: Ctx, sid: int | str) -> None:
+    st.markdown(f"**{t('journey.referrals')}**")
+    refs: list[int] = ss.get(_ek(sid, "refs"), [])
+    if ss.get(_ek(sid, "outcome")) == Outcome.VERWIESEN and not refs:
+        st.caption(t("journey.referrals_hint"))
+    targets = ctx.service_options(*(ss.get(_ek(sid, f"r{uid}_to")) for uid in refs))
+    for uid in refs:
+        with st.container(border=True, key=_ek(sid, f"r{uid}_box")):
+            to, arrived, remove = st.columns([5, 3, 2], vertical_alignment="bottom")
+            with to:
+                st.selectbox(
+                    t("journey.referral_to"),
+                    targets,
+                    index=None,
+                    key=_ek(sid, f"r{uid}_to"),
+                    format_func=ctx.service_label,
+                    placeholder=t("journey.service_placeholder"),
+                )
+            with arrived:
+                st.selectbox(
+                    t("journey.referral_arrived"),
+                    list(Arrival),
+                    key=_ek(sid, f"r{uid}_arrived"),
+                    format_func=lambda a: Arrival(a).label,
+                )
+            with remove:
+                st.button(
+                    t("journey.referral_remove"),
+                    key=_ek(sid, f"r{uid}_remove"),
+                    icon=":material/close:",
+                    type="tertiary",
+                    on_click=_remove_referral,
+                    args=(sid, uid),
+                )
+            warm, data, wait = st.columns([3, 3, 2], vertical_alignment="bottom")
+            with warm:
+                st.checkbox(
+                    t("journey.referral_warm"),
+                    key=_ek(sid, f"r{uid}_warm"),
+                    help=t("journey.referral_warm_help"),
+                )
+            with data:
+                st.checkbox(t("journey.referral_data"), key=_ek(sid, f"r{uid}_data"))
+            with wait:
+                st.number_input(
+                    t("journey.referral_wait"),
+                    min_value=0,
+                    max_value=3650,
+                    step=1,
+                    value=None,
+                    key=_ek(sid, f"r{uid}_wait"),
+                )
+    st.button(
+        t("journey.referral_add"),
+        key=_ek(sid, "ref_add"),
+        icon=":material/add_link:",
+        on_click=_add_referral,
+        args=(sid,),
+    )
+
+
+# ---- editor callbacks
+
+
+def _add_referral(sid: int | str) -> None:
+    refs = list(ss.get(_ek(sid, "refs"), []))
+    uid = max(refs, default=0) + 1
+    ss[_ek(sid, "refs")] = [*refs, uid]
+    ss[_ek(sid, f"r{uid}_to")] = None
+    ss[_ek(sid, f"r{uid}_warm")] = False
+    ss[_ek(sid, f"r{uid}_data")] = False
+    ss[_ek(sid, f"r{uid}_arrived")] = Arrival.OFFEN
+    ss[_ek(sid, f"r{uid}_wait")] = None
+
+
+def _remove_referral(sid: int | str, uid: int) -> None:
+    ss[_ek(sid, "refs")] = [u for u in ss.get(_ek(sid, "refs"), []) if u != uid]
+    for field in ("to", "warm", "data", "arrived", "wait", "box", "remove"):
+        ss.pop(_ek(sid, f"r{uid}_{field}"), None)
+
+
+def _on_outcome(sid: int | str) -> None:
+    """Choosing *verwiesen* opens a referral row: the referral is what the coach records next."""
+    if ss.get(_ek(sid, "outcome")) == Outcome.VERWIESEN and not ss.get(_ek(sid, "refs")):
+        _add_referral(sid)
+
+
+def _referral_rows(sid: int | str) -> list[dict[str, Any]]:
+    rows = []
+    ids: dict[int, int] = ss.get(_ek(sid, "ref_ids"), {})
+    for n, uid in enumerate(ss.get(_ek(sid, "refs"), []), start=1):
+        target = ss.get(_ek(sid, f"r{uid}_to"))
+        if not target:
+            raise ZugangsatlasError(t("journey.referral_needs_target", n=n))
+        wait = ss.get(_ek(sid, f"r{uid}_wait"))
+        rows.append(
+            {
+                "id": ids.get(uid),
+                "to_service_id": target,
+                "warm_handover": bool(ss.get(_ek(sid, f"r{uid}_warm"))),
+                "data_transfer": bool(ss.get(_ek(sid, f"r{uid}_data"))),
+                "arrived": ss.get(_ek(sid, f"r{uid}_arrived")) or Arrival.OFFEN,
+                "waiting_days": None if wait is None else int(wait),
+            }
+        )
+    return rows
+
+
+def _step_from_editor(ctx: Ctx, sid: int | str) -> Step:
+    """The step as the editor shows it, validated by the model (German errors on failure)."""
+    service = ss.get(_ek(sid, "service"))
+    data: dict[str, Any] = {
+        "id": None if sid == "new" else sid,
+        "journey_id": ctx.journey.id,
+        "stage_key": ss.get(_ek(sid, "stage")),
+        "service_id": None if service in (None, NEW_SERVICE) else service,
+        "channel": ss.get(_ek(sid, "channel")),
+        "month": f"{int(ss[_ek(sid, 'month_year')]):04d}-{int(ss[_ek(sid, 'month_month')]):02d}",
+        "member_ids": list(ss.get(_ek(sid, "members")) or []),
+        "outcome": ss.get(_ek(sid, "outcome")),
+        "emotion": ss.get(_ek(sid, "emotion"), 0),
+        "quote": ss.get(_ek(sid, "quote")) or "",
+        "referrals": _referral_rows(sid),
+        "version": ss.get(_ek(sid, "version"), 0),
+    }
+    data.update({field: ss.get(_ek(sid, field)) or "" for field in PERSPECTIVE})
+    return Step.model_validate(data)
+
+
+def _new_service(ctx: Ctx, sid: int | str, stage_key: str) -> Service:
+    """The service typed in the editor, created in the family's Sozialraum (or found there)."""
+    name = " ".join(str(ss.get(_ek(sid, "new_name")) or "").split())
+    if not name:
+        raise ZugangsatlasError(t("errors.empty_name"))
+    for service in storage.list_services(
+        ui.db(), sozialraum=ctx.family.sozialraum, include_retired=True
+    ):
+        if service.name.casefold() == name.casefold():
+            return service
+    kind = str(ss.get(_ek(sid, "new_kind")) or "")
+    created = Service(name=name, kind=kind, sozialraum=ctx.family.sozialraum, stages=[stage_key])
+    return storage.save_service(ui.db(), created)
+
+
+def _save_step(ctx: Ctx, sid: int | str) -> None:
+    """Validate everything first, then (if asked) create the new service, then save the step.
+
+    The step's barrier tags are edited on their own (fast tagging), so they are taken as
+    saved right now, never from the editor: saving a step never drops a tag someone
+    added meanwhile. A step changed by someone else since the editor opened is a
+    conflict: the message says so and the inputs stay.
+    """
+    ss[_ek(sid, "conflict")] = False
+    created: list[Service] = []
+
+    def save() -> Step:
+        step = _step_from_editor(ctx, sid)
+        if step.id is not None:
+            step = step.model_copy(update={"tags": storage.get_step(ui.db(), step.id).tags})
+        if ss.get(_ek(sid, "service")) == NEW_SERVICE:
+            service = _new_service(ctx, sid, step.stage_key)
+            created.append(service)
+            step = step.model_copy(update={"service_id": service.id})
+        try:
+            return storage.save_step(ui.db(), step)
+        except ConflictError:
+            ss[_ek(sid, "conflict")] = True
+            raise
+
+    if w.run_action(EDITOR_SCOPE, save, success=t("journey.saved")) is None:
+        return
+    if created and created[0].id not in ctx.services:
+        ui.flash(
+            t("journey.saved")
+            + " "
+            + t("journey.service_created", name=created[0].name, sozialraum=created[0].sozialraum)
+        )
+    _close_editor()
+
+
+# ---------------------------------------------------------------- the map
+
+
+def _map_section(ctx: Ctx) -> None:
+    if not ctx.journey.steps:
+        st.info(t("journey.map_empty"))
+        return
+    lanes = st.toggle(t("journey.map_lanes"), value=True, key="journey_lanes")
+    dot = journeymap.journey_map_dot(
+        ctx.journey,
+        ctx.family,
+        taxonomy=ctx.taxonomy,
+        stages=ui.stages(include_retired=True),
+        services=ctx.services,
+        show_member_lanes=lanes,
+    )
+    st.graphviz_chart(dot, width="stretch")
+    st.caption(t("journey.map_caption"))
+    try:
+        svg = _svg(dot)
+    except ZugangsatlasError as exc:  # no Graphviz ``dot`` program: say so, offer no download
+        st.error(str(exc))
+        return
+    name = f"reise_{ctx.family.code}"
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            t("common.download_svg"),
+            data=svg,
+            file_name=f"{name}.svg",
+            mime="image/svg+xml",
+            icon=":material/download:",
+            on_click="ignore",
+            key="journey_svg",
+        )
+        st.download_button(
+            t("common.download_png"),
+            data=_png_renderer(dot),
+            file_name=f"{name}.png",
+            mime="image/png",
+            icon=":material/download:",
+            on_click="ignore",
+            key="journey_png",
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _svg(dot: str) -> bytes:
+    """The SVG, rendered with the page (fast) so that a missing Graphviz shows up at once."""
+    return journeymap.render(dot, "svg")
+
+
+def _png_renderer(dot: str) -> Callable[[], bytes]:
+    """The PNG is rendered only when its download is clicked: it takes a moment."""
+    return lambda: journeymap.render(dot, "png")
+
+
+# ---------------------------------------------------------------- page
+
+
+def _context(family: Family) -> Ctx:
+    journey = storage.get_or_create_journey(ui.db(), family.id or 0)
+    all_stages = ui.stages(include_retired=True)
+    return Ctx(
+        family=family,
+        journey=journey,
+        taxonomy=ui.taxonomy(),
+        stages={s.key: s.label for s in all_stages},
+        active_stages=[s.key for s in all_stages if not s.retired],
+        services={s.id: s for s in ui.services(include_retired=True) if s.id},
+    )
+
+
+def main() -> None:
+    ui.show_flash()
+    family = _select_family()
+    if family is None:
+        return
+    _header(family)
+    ctx = _context(family)
+    steps_tab, map_tab = st.tabs([t("journey.tab_steps"), t("journey.tab_map")])
+    with steps_tab:
+        _steps_section(ctx)
+    with map_tab:
+        _map_section(ctx)
+
+
+main()

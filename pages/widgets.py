@@ -1,0 +1,282 @@
+"""Small widgets that several case pages share: month picker, emotion scale, severity,
+barrier picker, coloured barrier chips, safe Markdown, and actions run from callbacks.
+
+Why callbacks: a button's ``on_click`` runs before the script, so a save is already in the
+database when the page draws, and widget values can be reset after a save (Streamlit
+forbids that once a widget is drawn). Errors of such an action are kept per *scope* and
+shown where the action lives, instead of stopping the whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+import streamlit as st
+from pydantic import ValidationError
+from streamlit.errors import StreamlitPageNotFoundError
+
+from barriers.taxonomy import Barrier, Taxonomy
+from journeys.errors import ZugangsatlasError, german_messages
+from journeys.i18n import t
+from pages import ui
+
+T = TypeVar("T")
+
+# Characters with a meaning in Streamlit Markdown (CommonMark, directives such as
+# ``:red[...]``, LaTeX ``$``, tables ``|``, HTML ``<``): escaped in user text.
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$=\"'&")
+_ERRORS = "_widget_errors"
+EMOTIONS = (-2, -1, 0, 1, 2)
+SEVERITIES = (1, 2, 3)
+
+
+# ---------------------------------------------------------------- text
+
+
+def md(text: str) -> str:
+    """User text made safe for ``st.markdown``: every Markdown character escaped, lines joined.
+
+    Case notes and service names are typed by people; they must show as typed and never
+    turn into links, colours, headings or HTML.
+    """
+    flat = " ".join(str(text).split())
+    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in flat)
+
+
+def month_label(month: str) -> str:
+    """``2025-03`` as ``März 2025``."""
+    year, number = month.split("-")
+    return f"{t(f'widgets.months.{int(number)}')} {year}"
+
+
+def first_day(month: str) -> date:
+    """The first day of a ``YYYY-MM`` month."""
+    year, number = month.split("-")
+    return date(int(year), int(number), 1)
+
+
+def emotion_label(score: int) -> str:
+    """``-1`` as ``−1 🙁 schlecht``: the number, a face and a word, so it reads without colour."""
+    return t(f"widgets.emotion.{score}")
+
+
+def severity_label(severity: int) -> str:
+    return t(f"widgets.severity.{severity}")
+
+
+def severity_dots(severity: int) -> str:
+    """``2`` as ``●●○``: severity at a glance."""
+    return "●" * severity + "○" * (3 - severity)
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def month_picker(label: str, key: str, *, value: str, first_year: int = 2000) -> str:
+    """A month as two selectboxes (year, month); returns ``YYYY-MM``.
+
+    Month precision is what the design asks for; a full date picker would invent a day.
+    ``value`` is used only when the widgets have no state yet.
+    """
+    year_key, month_key = f"{key}_year", f"{key}_month"
+    start = first_day(value)
+    shown = int(st.session_state.setdefault(year_key, start.year))
+    st.session_state.setdefault(month_key, start.month)
+    years = list(range(min(first_year, shown), max(date.today().year + 2, shown + 1)))
+    left, right = st.columns([3, 2])
+    with left:
+        number = st.selectbox(
+            label, list(range(1, 13)), key=month_key, format_func=lambda n: t(f"widgets.months.{n}")
+        )
+    with right:
+        year = st.selectbox(t("widgets.year"), years, key=year_key)
+    return f"{int(year):04d}-{int(number):02d}"
+
+
+def emotion_slider(label: str, key: str, *, help: str | None = None) -> int:
+    """The family's mood from −2 to +2 with a face and a word on every stop."""
+    st.session_state.setdefault(key, 0)
+    return int(
+        st.select_slider(label, options=EMOTIONS, format_func=emotion_label, key=key, help=help)
+    )
+
+
+def severity_control(label: str, key: str, *, default: int = 2) -> int:
+    """Severity 1–3 as three buttons: one click, never empty."""
+    st.session_state.setdefault(key, default)
+    value = st.segmented_control(
+        label, SEVERITIES, format_func=severity_label, key=key, required=True
+    )
+    return int(value or default)
+
+
+def barrier_label(taxonomy: Taxonomy, key: str) -> str:
+    """``Kategorie › Barriere`` for a barrier key (retired ones say so)."""
+    try:
+        barrier = taxonomy.barrier(key)
+    except KeyError:
+        return key
+    category = taxonomy.category(barrier.category)
+    text = t("widgets.barrier_option", category=category.label, barrier=barrier.label)
+    return f"{text} {t('widgets.barrier_retired')}" if barrier.retired else text
+
+
+def barrier_keys(taxonomy: Taxonomy) -> list[str]:
+    """Active barrier keys in picker order: categories in order, barriers in order."""
+    return [b.key for _, barriers in taxonomy.grouped() for b in barriers]
+
+
+def is_sensitive(taxonomy: Taxonomy, barrier: Barrier) -> bool:
+    """Whether the barrier's category holds special-category data (Art. 9 DSGVO)."""
+    try:
+        return taxonomy.category(barrier.category).sensitive
+    except KeyError:
+        return False
+
+
+def key_is_sensitive(taxonomy: Taxonomy, key: str) -> bool:
+    try:
+        return is_sensitive(taxonomy, taxonomy.barrier(key))
+    except KeyError:
+        return False
+
+
+def barrier_picker(label: str, taxonomy: Taxonomy, key: str) -> str | None:
+    """A searchable selectbox over the active taxonomy, ``Kategorie › Barriere``.
+
+    Typing filters the list; retired barriers are not offered. Starts empty so that a
+    barrier is always chosen on purpose. Show ``barrier_explanation`` next to it.
+    """
+    options = barrier_keys(taxonomy)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = None
+    return st.selectbox(
+        label,
+        options,
+        index=None,
+        key=key,
+        format_func=lambda k: barrier_label(taxonomy, k),
+        placeholder=t("widgets.barrier_placeholder"),
+    )
+
+
+def barrier_explanation(taxonomy: Taxonomy, key: str | None) -> None:
+    """The one-line explanation of the chosen barrier, with the Art. 9 marker for health data.
+
+    So the coach sees what the tag will mean before tagging it.
+    """
+    if not key:
+        return
+    try:
+        barrier = taxonomy.barrier(key)
+    except KeyError:
+        return
+    marker = f"🔒 {t('widgets.sensitive_marker')} · " if is_sensitive(taxonomy, barrier) else ""
+    st.caption(marker + md(barrier.explanation or barrier.label))
+
+
+# ---------------------------------------------------------------- chips
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One coloured chip: ``category`` picks the colour, ``text`` is plain text."""
+
+    uid: str
+    category: str
+    text: str
+    help: str | None = None
+
+
+def chip_style(taxonomy: Taxonomy) -> None:
+    """Style sheet for chips in category colours.
+
+    Built only from validated category keys (``[a-z0-9_]``) and colours (``#RRGGBB``),
+    never from user text; the chip text itself is drawn by ``st.markdown`` and escaped.
+    """
+    rules = [
+        '[class*="st-key-zchip--"] { border-radius: 0.9rem; padding: 0.15rem 0.7rem;'
+        " border: 1px solid rgba(0,0,0,0.3); gap: 0; }",
+        # Streamlit pulls Markdown up with negative margins; inside a chip that hides the text.
+        '[class*="st-key-zchip--"] [data-testid="stMarkdown"] * { margin: 0 !important; }',
+        '[class*="st-key-zchip--"] p { font-size: 0.85rem; line-height: 1.45; color: #000; }',
+    ]
+    rules += [
+        f'[class*="st-key-zchip--{c.key}--"] {{ background-color: {c.color}; }}'
+        for c in taxonomy.categories
+    ]
+    st.html("<style>" + "\n".join(rules) + "</style>")
+
+
+def chips(items: Iterable[Chip]) -> None:
+    """A row of chips that wraps; call ``chip_style`` once per page first."""
+    items = list(items)
+    if not items:
+        return
+    with st.container(horizontal=True, gap="small"):
+        for chip in items:
+            with st.container(key=f"zchip--{chip.category}--{chip.uid}", width="content"):
+                st.markdown(md(chip.text), help=chip.help)
+
+
+# ---------------------------------------------------------------- navigation
+
+
+def page_link(page: str, label: str, *, url_path: str, icon: str | None = None) -> None:
+    """``st.page_link`` that also works when the page runs on its own.
+
+    Inside the app (``st.navigation``) this is a normal page link. A page started alone
+    (``streamlit run pages/x.py``, AppTest) does not know the other pages, so the link
+    becomes a plain Markdown link to the page's URL.
+    """
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"{icon or ''} [{md(label)}](/{url_path})")
+
+
+# ---------------------------------------------------------------- actions
+
+
+def run_action(scope: str, action: Callable[[], T], *, success: str | None = None) -> T | None:
+    """Run a save from a callback; German problems are kept for ``show_errors(scope)``.
+
+    Returns the action's result, or ``None`` when it failed (nothing was saved: every
+    storage save is one transaction).
+    """
+    errors: dict[str, list[str]] = st.session_state.setdefault(_ERRORS, {})
+    errors.pop(scope, None)
+    try:
+        result = action()
+    except ValidationError as exc:
+        errors[scope] = german_messages(exc)
+        return None
+    except ZugangsatlasError as exc:
+        errors[scope] = [str(exc)]
+        return None
+    if success:
+        ui.flash(success)
+    return result
+
+
+def fail(scope: str, message: str) -> None:
+    """Record a problem found before calling storage (e.g. nothing chosen yet)."""
+    st.session_state.setdefault(_ERRORS, {})[scope] = [message]
+
+
+def has_errors(scope: str) -> bool:
+    return bool(st.session_state.get(_ERRORS, {}).get(scope))
+
+
+def clear_errors(scope: str) -> None:
+    st.session_state.get(_ERRORS, {}).pop(scope, None)
+
+
+def show_errors(scope: str) -> None:
+    """Show the problems of the last action in ``scope`` (once: the next action clears them)."""
+    messages = st.session_state.get(_ERRORS, {}).get(scope)
+    if messages:
+        ui.show_errors(messages)
