@@ -12,6 +12,7 @@ to ``data/zugangsatlas.db`` (git-ignored).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -23,6 +24,8 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from sqlite_utils import Database, Migrations
 
 from barriers.taxonomy import Barrier, Category, Taxonomy, load_taxonomy
@@ -1147,6 +1150,22 @@ def _check_codes_free(db: Database, codes: list[str]) -> None:
         raise ConflictError(t("errors.code_taken", code=row[0]))
 
 
+def _insert_many(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that all have the same keys, with one ``executemany``.
+
+    sqlite-utils' ``insert_all`` inspects every value first; at 10,000 families that took
+    five of the seven seconds of a bulk insert.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    names = ", ".join(f"[{c}]" for c in columns)
+    db.conn.executemany(
+        f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})",
+        [tuple(row[c] for c in columns) for row in rows],
+    )
+
+
 def insert_dataset(db: Database, families: list[Family], journeys: list[Journey]) -> None:
     """Write many families and journeys, with the ids they carry, in one transaction.
 
@@ -1216,8 +1235,7 @@ def insert_dataset(db: Database, families: list[Family], journeys: list[Journey]
                 ("barrier_tags", tag_rows),
                 ("referrals", referral_rows),
             ):
-                if rows:
-                    db[table].insert_all(rows, batch_size=2000)
+                _insert_many(db, table, rows)
         except sqlite3.IntegrityError as exc:
             # Ids taken in the meantime (or twice in the dataset): a German message, not sqlite's.
             raise ConflictError(t("errors.dataset_ids_taken")) from exc
@@ -1226,6 +1244,135 @@ def insert_dataset(db: Database, families: list[Family], journeys: list[Journey]
         violations = db.execute("PRAGMA foreign_key_check").fetchall()
         if violations:
             raise NotFoundError(t("errors.dataset_references", n=len(violations)))
+
+
+def iter_family_journeys(
+    db: Database, family_ids: Iterable[int] | None = None, *, chunk: int = 500
+) -> Iterator[tuple[Family, list[Journey]]]:
+    """Families (by id) with their journeys (Ist first), read ``chunk`` families at a time.
+
+    The reader of the JSON export: a few queries per chunk instead of several per family,
+    so 10,000 families take seconds and memory holds one chunk. ``None`` means every
+    family; ids that do not exist are skipped.
+    """
+    if family_ids is None:
+        ids = [row[0] for row in db.execute("SELECT id FROM families ORDER BY id")]
+    else:
+        ids = sorted(set(family_ids))
+    for start in range(0, len(ids), chunk):
+        part = json.dumps(ids[start : start + chunk])
+        rows = list(
+            db.query(
+                "SELECT * FROM families WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                [part],
+            )
+        )
+        members = _member_rows(db, [row["id"] for row in rows])
+        journeys = list(
+            db.query(
+                "SELECT * FROM journeys WHERE family_id IN (SELECT value FROM json_each(?))"
+                " ORDER BY kind = 'soll', id",
+                [part],
+            )
+        )
+        steps: dict[int, list[Step]] = {row["id"]: [] for row in journeys}
+        if journeys:
+            where = "journey_id IN (SELECT value FROM json_each(?))"
+            for step in _steps_where(db, where, [json.dumps(list(steps))]):
+                steps[step.journey_id].append(step)  # type: ignore[index]
+        by_family: dict[int, list[Journey]] = {row["id"]: [] for row in rows}
+        for row in journeys:
+            fields = ("id", "family_id", "kind", "title", "source_journey_id")
+            journey = Journey(**{k: row[k] for k in fields}, steps=steps[row["id"]])
+            by_family[row["family_id"]].append(journey)
+        for row in rows:
+            yield _family_from_row(row, members[row["id"]]), by_family[row["id"]]
+
+
+def codes_taken(db: Database, codes: Iterable[str]) -> set[str]:
+    """Which of these case codes are already stored (an import must not overwrite a family)."""
+    rows = db.execute(
+        "SELECT code FROM families WHERE code IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(codes))],
+    )
+    return {row[0] for row in rows}
+
+
+def upsert_reference_data(
+    db: Database,
+    *,
+    categories: Iterable[Category] = (),
+    barriers: Iterable[Barrier] = (),
+    stages: Iterable[Stage] = (),
+    services: Iterable[Service] = (),
+    sozialraeume: Iterable[str] = (),
+    meta: dict[str, str] | None = None,
+) -> None:
+    """Write reference rows exactly as given (keys, service ids, positions): a dataset import.
+
+    A row whose key (services: id) exists is overwritten; the caller decides which rows to
+    pass. Sozialräume take the position of their place in ``sozialraeume``. Runs inside the
+    caller's transaction when there is one, so an import writes reference data and families
+    together or not at all; taxonomy edits are not counted (``meta`` sets the versions).
+    """
+    with write(db):
+        for category in categories:
+            db["categories"].upsert(category.model_dump(mode="json"), pk="key")
+        for barrier in barriers:
+            row = barrier.model_dump(mode="json")
+            row["questions"] = json.dumps(row["questions"], ensure_ascii=False)
+            db["barriers"].upsert(row, pk="key")
+        for stage in stages:
+            _upsert_stage(db, stage)
+        for position, name in enumerate(sozialraeume):
+            db.execute(
+                "INSERT INTO sozialraeume (name, position) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET position = excluded.position",
+                [name, position],
+            )
+        for service in services:
+            row = service.model_dump(mode="json")
+            row["stages"] = json.dumps(row["stages"], ensure_ascii=False)
+            row["retired"] = int(row["retired"])
+            db.execute("INSERT OR IGNORE INTO sozialraeume (name) VALUES (?)", [service.sozialraum])
+            db["services"].upsert(row, pk="id")
+        for key, value in (meta or {}).items():
+            _set_meta(db, key, value)
+
+
+def event_log_steps(
+    db: Database, kind: JourneyKind = JourneyKind.IST, family_ids: Iterable[int] | None = None
+) -> pd.DataFrame:
+    """One row per step of the ``kind`` journeys, in journey order: the event log's facts.
+
+    Columns: family_id, code, sozialraum, household_type, synthetic, journey_id, position,
+    stage_key, stage_label, service_name (empty without a service), channel, month,
+    outcome, barrier_keys (the step's distinct barrier keys, sorted, joined with "|"),
+    barrier_count (tags), open_barriers (tags not removed). No free text: the log is meant
+    to leave the house pseudonymously.
+    """
+    clauses, params = ["j.kind = ?"], [kind.value]
+    if family_ids is not None:
+        clauses.append("f.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(set(family_ids))))
+    return pd.read_sql_query(
+        "SELECT f.id AS family_id, f.code, f.sozialraum, f.household_type,"
+        " f.synthetic = 1 AS synthetic, s.journey_id, s.position, s.stage_key,"
+        " st.label AS stage_label, COALESCE(sv.name, '') AS service_name, s.channel, s.month,"
+        " s.outcome, COALESCE(k.keys, '') AS barrier_keys, COALESCE(c.n, 0) AS barrier_count,"
+        " COALESCE(c.open, 0) AS open_barriers"
+        " FROM steps s JOIN journeys j ON j.id = s.journey_id"
+        " JOIN families f ON f.id = j.family_id JOIN stages st ON st.key = s.stage_key"
+        " LEFT JOIN services sv ON sv.id = s.service_id"
+        " LEFT JOIN (SELECT step_id, group_concat(barrier_key, '|') AS keys FROM"
+        "   (SELECT DISTINCT step_id, barrier_key FROM barrier_tags"
+        "     ORDER BY step_id, barrier_key) GROUP BY step_id) k ON k.step_id = s.id"
+        " LEFT JOIN (SELECT step_id, COUNT(*) AS n, SUM(status != 'beseitigt') AS open"
+        "   FROM barrier_tags GROUP BY step_id) c ON c.step_id = s.id"
+        f" WHERE {' AND '.join(clauses)} ORDER BY f.id, j.id, s.position, s.id",
+        db.conn,
+        params=params,
+    )
 
 
 # ---------------------------------------------------------------- analysis facts
@@ -1292,11 +1439,12 @@ def _scope_where(scope: AnalysisScope) -> tuple[str, list[Any]]:
     roles = [_plain(r) for r in scope.member_roles]
     if roles:
         marks = ",".join("?" * len(roles))
+        # Two lists of step ids, each built once (not a lookup per step).
         clauses.append(
-            "(EXISTS (SELECT 1 FROM step_members sm JOIN members sm_m ON sm_m.id = sm.member_id"
-            f" WHERE sm.step_id = s.id AND sm_m.role IN ({marks}))"
-            " OR EXISTS (SELECT 1 FROM barrier_tags rt JOIN members rt_m ON rt_m.id = rt.member_id"
-            f" WHERE rt.step_id = s.id AND rt_m.role IN ({marks})))"
+            "(s.id IN (SELECT sm.step_id FROM step_members sm"
+            f" JOIN members sm_m ON sm_m.id = sm.member_id WHERE sm_m.role IN ({marks}))"
+            " OR s.id IN (SELECT rt.step_id FROM barrier_tags rt"
+            f" JOIN members rt_m ON rt_m.id = rt.member_id WHERE rt_m.role IN ({marks})))"
         )
         params += roles + roles
     return " AND ".join(clauses), params
@@ -1323,41 +1471,81 @@ def _tag_where(scope: AnalysisScope) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def _frame(db: Database, sql: str, params: list[Any], dtypes: dict[str, str]) -> pd.DataFrame:
-    """Rows as a DataFrame with exactly these columns and types (also when there are none).
+# The Arrow type each kind of column is read back as.
+_ARROW_TYPES = {
+    "int64": pa.int64(),
+    "bool": pa.int64(),
+    "Int64": pa.int64(),
+    "key": pa.string(),
+    "date": pa.timestamp("s"),
+}
 
-    ``dtypes`` maps each selected column, in order, to ``int64``, ``Int64`` (nullable),
-    ``bool``, ``str`` or ``date`` ("YYYY-MM-DD" text, becomes datetime64). Columns are
-    built one by one with their known type instead of letting pandas guess from 100,000
-    tuples: at 10,000 families that guessing costs as much as the query.
+
+def _frame(
+    db: Database, columns: list[tuple[str, str, str]], tail: str, params: list[Any]
+) -> pd.DataFrame:
+    """The rows of ``SELECT <columns> <tail>`` as a DataFrame with exactly these columns.
+
+    ``columns`` lists (name, SQL expression, kind), kind being ``int64``, ``Int64``
+    (nullable), ``bool``, ``key`` (machine text: keys, enum values, months) or ``date``
+    ("YYYY-MM-DD", read as datetime64). Text a user typed goes through ``_small_frame``.
+
+    Why not ``fetchall``: Python's sqlite3 driver spends some 150 ns on every single
+    value, and the analysis reads about two million at 10,000 families. So sqlite writes
+    each row as a JSON array (in C, fast) and hands over all rows as one text; with the
+    brackets between rows removed that is a CSV text (JSON quoting: ``"`` with backslash
+    escapes, ``null`` for NULL), which Arrow's C++ reader turns into typed columns. About
+    twice as fast. A real line break never occurs inside a JSON string, so "]", line
+    break, "[" only ever separates rows. JSON's escapes for line breaks and control
+    characters would not be undone, which is why user text does not travel this way.
     """
+    expressions = ", ".join(expression for _, expression, _ in columns)
+    sql = f"SELECT CAST(group_concat(json_array({expressions}), char(10)) AS BLOB) {tail}"
+    text = db.execute(sql, params).fetchone()[0]  # bytes: no decoding into a str
+    schema = pa.schema([(name, _ARROW_TYPES[kind]) for name, _, kind in columns])
+    if text:
+        table = pa_csv.read_csv(
+            io.BytesIO(text[1:-1].replace(b"]\n[", b"\n")),
+            read_options=pa_csv.ReadOptions(column_names=schema.names),
+            parse_options=pa_csv.ParseOptions(double_quote=False, escape_char="\\"),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=schema,
+                null_values=["null"],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    else:
+        table = schema.empty_table()
+    return pd.DataFrame({name: _column(table.column(name), kind) for name, _, kind in columns})
+
+
+def _small_frame(db: Database, sql: str, params: list[Any], dtypes: dict[str, str]) -> pd.DataFrame:
+    """A few thousand rows, user text included, the plain way: ``fetchall``."""
     rows = db.execute(sql, params).fetchall()
-    table = np.array(rows, dtype=object).reshape(len(rows), len(dtypes))
-    return pd.DataFrame(
-        {name: _column(table[:, i], kind) for i, (name, kind) in enumerate(dtypes.items())}
-    )
+    return pd.DataFrame(rows, columns=list(dtypes)).astype(dtypes)
 
 
-def _column(values: np.ndarray, kind: str) -> Any:
-    """One column of ``_frame`` in its type; ``None`` becomes the type's missing value."""
+def _column(values: pa.ChunkedArray, kind: str) -> Any:
+    """One Arrow column of ``_frame`` as the pandas type its kind promises."""
     if kind == "int64":
-        return values.astype(np.int64)
+        return values.to_numpy().astype(np.int64)
     if kind == "bool":
-        return values.astype(bool)
+        return values.to_numpy().astype(bool)
     if kind == "Int64":
-        return pd.array(values.astype(np.float64), dtype="Int64")
+        return pd.array(values.to_numpy(zero_copy_only=False), dtype="Int64")
     if kind == "date":
-        return pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d")
-    return pd.array(values, dtype="str")
+        return values.to_pandas()
+    return pd.array(values, dtype="str")  # key
 
 
 def analysis_families(db: Database, scope: AnalysisScope) -> pd.DataFrame:
-    """The families in scope: family_id, code, sozialraum, household_type."""
+    """The families in scope: family_id, code, sozialraum, household_type (by id)."""
     where, params = _scope_where(scope)
-    return _frame(
+    return _small_frame(
         db,
-        "SELECT id, code, sozialraum, household_type FROM families "
-        f"WHERE id IN (SELECT j.family_id FROM {_SCOPE_FROM} WHERE {where}) ORDER BY id",
+        "SELECT id, code, sozialraum, household_type FROM families"
+        f" WHERE id IN (SELECT j.family_id FROM {_SCOPE_FROM} WHERE {where}) ORDER BY id",
         params,
         {"family_id": "int64", "code": "str", "sozialraum": "str", "household_type": "str"},
     )
@@ -1367,18 +1555,23 @@ def analysis_step_facts(db: Database, scope: AnalysisScope) -> pd.DataFrame:
     """The steps in scope, in journey order: family_id, journey_id, step_id, position,
     stage_key, service_id (nullable), month, outcome, emotion."""
     where, params = _scope_where(scope)
-    return _frame(
+    frame = _frame(
         db,
-        "SELECT j.family_id, s.journey_id, s.id, s.position, s.stage_key, s.service_id,"
-        f" s.month, s.outcome, s.emotion FROM {_SCOPE_FROM} WHERE {where}"
-        " ORDER BY s.journey_id, s.position, s.id",
+        [
+            ("family_id", "j.family_id", "int64"),
+            ("journey_id", "s.journey_id", "int64"),
+            ("step_id", "s.id", "int64"),
+            ("position", "s.position", "int64"),
+            ("stage_key", "s.stage_key", "key"),
+            ("service_id", "s.service_id", "Int64"),
+            ("month", "s.month", "key"),
+            ("outcome", "s.outcome", "key"),
+            ("emotion", "s.emotion", "int64"),
+        ],
+        f"FROM {_SCOPE_FROM} WHERE {where}",
         params,
-        {
-            "family_id": "int64", "journey_id": "int64", "step_id": "int64",
-            "position": "int64", "stage_key": "str", "service_id": "Int64", "month": "str",
-            "outcome": "str", "emotion": "int64",
-        },
-    )  # fmt: skip
+    )
+    return frame.sort_values(["journey_id", "position", "step_id"], ignore_index=True)
 
 
 def analysis_tag_facts(db: Database, scope: AnalysisScope) -> pd.DataFrame:
@@ -1392,21 +1585,22 @@ def analysis_tag_facts(db: Database, scope: AnalysisScope) -> pd.DataFrame:
     where, params = _tag_where(scope)
     return _frame(
         db,
-        "SELECT bt.step_id, bt.member_id, m.role, bt.barrier_key, bt.severity, bt.status,"
-        " bt.identified_on,"
-        " CASE WHEN bt.status != 'erkannt' THEN bt.reduced_on END,"
-        " CASE WHEN bt.status = 'beseitigt' THEN bt.removed_on END,"
-        " bt.acted_service_id"
-        f" FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id {_SCOPE_JOINS}"
-        " LEFT JOIN members m ON m.id = bt.member_id"
-        f" WHERE {where} ORDER BY bt.id",
+        [
+            ("step_id", "bt.step_id", "int64"),
+            ("member_id", "bt.member_id", "Int64"),
+            ("member_role", "m.role", "key"),
+            ("barrier_key", "bt.barrier_key", "key"),
+            ("severity", "bt.severity", "int64"),
+            ("status", "bt.status", "key"),
+            ("identified_on", "bt.identified_on", "date"),
+            ("reduced_on", "CASE WHEN bt.status != 'erkannt' THEN bt.reduced_on END", "date"),
+            ("removed_on", "CASE WHEN bt.status = 'beseitigt' THEN bt.removed_on END", "date"),
+            ("acted_service_id", "bt.acted_service_id", "Int64"),
+        ],
+        f"FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id {_SCOPE_JOINS}"
+        f" LEFT JOIN members m ON m.id = bt.member_id WHERE {where}",
         params,
-        {
-            "step_id": "int64", "member_id": "Int64", "member_role": "str",
-            "barrier_key": "str", "severity": "int64", "status": "str", "identified_on": "date",
-            "reduced_on": "date", "removed_on": "date", "acted_service_id": "Int64",
-        },
-    )  # fmt: skip
+    )
 
 
 def analysis_referral_facts(db: Database, scope: AnalysisScope) -> pd.DataFrame:
@@ -1415,15 +1609,17 @@ def analysis_referral_facts(db: Database, scope: AnalysisScope) -> pd.DataFrame:
     where, params = _scope_where(scope)
     return _frame(
         db,
-        "SELECT r.step_id, r.to_service_id, r.warm_handover, r.data_transfer, r.arrived,"
-        f" r.waiting_days FROM referrals r JOIN steps s ON s.id = r.step_id {_SCOPE_JOINS}"
-        f" WHERE {where} ORDER BY r.id",
+        [
+            ("step_id", "r.step_id", "int64"),
+            ("to_service_id", "r.to_service_id", "int64"),
+            ("warm_handover", "r.warm_handover", "bool"),
+            ("data_transfer", "r.data_transfer", "bool"),
+            ("arrived", "r.arrived", "key"),
+            ("waiting_days", "r.waiting_days", "Int64"),
+        ],
+        f"FROM referrals r JOIN steps s ON s.id = r.step_id {_SCOPE_JOINS} WHERE {where}",
         params,
-        {
-            "step_id": "int64", "to_service_id": "int64", "warm_handover": "bool",
-            "data_transfer": "bool", "arrived": "str", "waiting_days": "Int64",
-        },
-    )  # fmt: skip
+    )
 
 
 def families_in_scope(db: Database, scope: AnalysisScope) -> int:
@@ -1449,26 +1645,25 @@ def analysis_recurrence(
     key = _RECURRENCE_KEYS[level]
     where, params = _tag_where(scope)
     join = " JOIN barriers b ON b.key = bt.barrier_key" if level == "category" else ""
-    return _frame(
-        db,
+    rows = db.execute(
         f"SELECT {key}, COUNT(DISTINCT j.family_id), COUNT(*)"
         f" FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id {_SCOPE_JOINS}{join}"
         f" WHERE {where} GROUP BY +{key} ORDER BY {key}",
         params,
-        {"key": "str", "families": "int64", "tags": "int64"},
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["key", "families", "tags"]).astype(
+        {"key": "str", "families": "int64", "tags": "int64"}
     )
 
 
 def bare_recurrence_groupby(db: Database) -> pd.DataFrame:
     """The plain query "families per barrier" (Ist journeys): the benchmark's yardstick."""
-    return _frame(
-        db,
+    rows = db.execute(
         "SELECT bt.barrier_key, COUNT(DISTINCT j.family_id) FROM barrier_tags bt"
         " JOIN steps s ON s.id = bt.step_id JOIN journeys j ON j.id = s.journey_id"
-        " WHERE j.kind = 'ist' GROUP BY bt.barrier_key",
-        [],
-        {"barrier_key": "str", "families": "int64"},
-    )
+        " WHERE j.kind = 'ist' GROUP BY bt.barrier_key"
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["barrier_key", "families"])
 
 
 def analysis_tag_summary(db: Database, scope: AnalysisScope) -> tuple[int, int, int]:
