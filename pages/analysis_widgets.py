@@ -1,0 +1,613 @@
+"""The plumbing of the Auswertung page: the filter, cached figures, charts, tables, downloads.
+
+Caching follows ``pages/ui.py``: every key holds the database path and the data version,
+so a save is visible at once and an unchanged view is never recomputed. The facts of one
+filter are loaded once and kept as a shared resource (``st.cache_resource``: no copy on
+every hit, they are tens of megabytes at 10,000 families and never mutated); every figure
+computed from them is small and cached with ``st.cache_data`` under the same key plus its
+own parameters. A rerun that changes nothing therefore never touches the facts at all.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+from urllib.parse import quote
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+import vl_convert as vlc
+
+from barriers import analysis, export, graphs
+from barriers.analysis import AnalysisFilter, Facts
+from barriers.taxonomy import Taxonomy
+from journeys import journeymap, storage
+from journeys.i18n import t
+from journeys.models import HouseholdType, JourneyKind, Role, Service, TagStatus
+from pages import ui
+
+# Tables show this many rows; the CSV download always has all of them.
+ROW_CAP = 50
+DRILL_CAP = 200
+KEY_PREFIX = "an_"
+# Widget keys of the filter, so that "Filter zurücksetzen" can clear exactly these.
+FILTER_KEYS = tuple(
+    KEY_PREFIX + name
+    for name in (
+        "soz", "months", "stages", "services", "household", "roles", "categories",
+        "statuses", "kind", "archived",
+    )
+)  # fmt: skip
+# Width of a chart saved as a file (the page itself stretches charts to its width).
+EXPORT_WIDTH = 760
+STATUS_COLORS = {"erkannt": "#d62728", "verringert": "#ff7f0e", "beseitigt": "#2ca02c"}
+
+
+# ---------------------------------------------------------------- cached figures
+
+
+def _flt_key(flt: AnalysisFilter) -> str:
+    """The filter as a canonical string: a stable, cheap cache key."""
+    return flt.model_dump_json()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
+def _facts(path: str, data_version: int, flt_key: str) -> Facts:
+    """The facts of one filter, loaded once per data version and shared, never copied."""
+    return analysis.load_facts(ui.db(), AnalysisFilter.model_validate_json(flt_key))
+
+
+# Every figure computed from the facts: small, cached per filter and parameters.
+_cached = st.cache_data(show_spinner=False, max_entries=64)
+
+
+@_cached
+def _summary(path: str, data_version: int, flt_key: str) -> dict[str, Any]:
+    # Counted in SQL: the first view of a large database does not wait for the facts.
+    db = ui.db()
+    flt = AnalysisFilter.model_validate_json(flt_key)
+    family_ids = storage.analysis_families(db, flt)["family_id"]
+    with_barriers, tags, removed = storage.analysis_tag_summary(db, flt)
+    synthetic = storage.synthetic_family_ids(db)
+    return {
+        "families": len(family_ids),
+        "with_barriers": with_barriers,
+        "tags": tags,
+        "removed": removed,
+        "synthetic": bool(synthetic) and bool(family_ids.isin(synthetic).any()),
+    }
+
+
+def summary(flt: AnalysisFilter) -> dict[str, Any]:
+    """Families in scope, families with a barrier, tags, removed tags, synthetic data?"""
+    return _summary(ui.db_path(), ui.version(), _flt_key(flt))
+
+
+@_cached
+def _recurrence(path: str, data_version: int, flt_key: str, level: str) -> pd.DataFrame:
+    # The lean path (two grouped queries): the same table as ``analysis.recurrence`` on the
+    # facts, without loading them, so the opening section is quick at 10,000 families.
+    flt = AnalysisFilter.model_validate_json(flt_key)
+    return analysis.recurrence_from_db(ui.db(), flt, ui.taxonomy(), level)  # type: ignore[arg-type]
+
+
+def recurrence(flt: AnalysisFilter, level: str) -> pd.DataFrame:
+    return _recurrence(ui.db_path(), ui.version(), _flt_key(flt), level)
+
+
+@_cached
+def _where(path: str, data_version: int, flt_key: str, by: str) -> pd.DataFrame:
+    f = _facts(path, data_version, flt_key)
+    return analysis.where_matrix(
+        f,
+        ui.taxonomy(),
+        ui.stages(include_retired=True),
+        ui.services(include_retired=True),
+        by,  # type: ignore[arg-type]
+    )
+
+
+def where(flt: AnalysisFilter, by: str) -> pd.DataFrame:
+    return _where(ui.db_path(), ui.version(), _flt_key(flt), by)
+
+
+@_cached
+def _cooccurrence(path: str, data_version: int, flt_key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return analysis.cooccurrence(_facts(path, data_version, flt_key), ui.taxonomy())
+
+
+def cooccurrence(flt: AnalysisFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _cooccurrence(ui.db_path(), ui.version(), _flt_key(flt))
+
+
+@_cached
+def _lifecycle(
+    path: str, data_version: int, flt_key: str, freq: str, level: str
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, int]]:
+    f = _facts(path, data_version, flt_key)
+    tax = ui.taxonomy()
+    events = analysis.lifecycle(f, tax, freq, level)  # type: ignore[arg-type]
+    table = analysis.lifecycle_summary(f, tax, level)
+    years = sorted({int(str(p)[:4]) for p in events["period"]}) if len(events) else []
+    removed = {year: analysis.removed_in_year(f, year) for year in years}
+    return events, table, removed
+
+
+def lifecycle(
+    flt: AnalysisFilter, freq: str, level: str
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, int]]:
+    """Events per period, the balance per key, and removed tags per calendar year."""
+    return _lifecycle(ui.db_path(), ui.version(), _flt_key(flt), freq, level)
+
+
+@_cached
+def _sides(path: str, data_version: int, flt_key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    f = _facts(path, data_version, flt_key)
+    tax = ui.taxonomy()
+    return analysis.side_split(f, tax), analysis.levesque_split(f, tax)
+
+
+def sides(flt: AnalysisFilter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _sides(ui.db_path(), ui.version(), _flt_key(flt))
+
+
+def _service_map() -> dict[int, Service]:
+    return {s.id: s for s in ui.services(include_retired=True) if s.id is not None}
+
+
+@_cached
+def _referral_table(path: str, data_version: int, flt_key: str) -> pd.DataFrame:
+    return graphs.referral_table(_facts(path, data_version, flt_key), _service_map())
+
+
+def referral_table(flt: AnalysisFilter) -> pd.DataFrame:
+    """Referrals per pair of services: sent, arrived, lost, open, warm share, waiting time."""
+    return _referral_table(ui.db_path(), ui.version(), _flt_key(flt))
+
+
+@_cached
+def _referral_dot(path: str, data_version: int, flt_key: str, min_count: int) -> str:
+    f = _facts(path, data_version, flt_key)
+    return graphs.referral_network_dot(f, _service_map(), min_count=min_count)
+
+
+def referral_dot(flt: AnalysisFilter, min_count: int) -> str:
+    """The referral network as Graphviz DOT."""
+    return _referral_dot(ui.db_path(), ui.version(), _flt_key(flt), min_count)
+
+
+@_cached
+def _flow_tables(
+    path: str, data_version: int, flt_key: str, by: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    f = _facts(path, data_version, flt_key)
+    stages = ui.stages(include_retired=True)
+    return graphs.flow_table(f, stages, _service_map(), by)  # type: ignore[arg-type]
+
+
+def flow_tables(flt: AnalysisFilter, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stations and transitions of the directly-follows graph."""
+    return _flow_tables(ui.db_path(), ui.version(), _flt_key(flt), by)
+
+
+@_cached
+def _flow_dot(path: str, data_version: int, flt_key: str, by: str, min_edge: int) -> str:
+    f = _facts(path, data_version, flt_key)
+    stages = ui.stages(include_retired=True)
+    return graphs.flow_dot(f, stages, _service_map(), by, min_edge=min_edge)  # type: ignore[arg-type]
+
+
+def flow_dot(flt: AnalysisFilter, by: str, min_edge: int) -> str:
+    """The directly-follows graph as Graphviz DOT, rare transitions hidden."""
+    return _flow_dot(ui.db_path(), ui.version(), _flt_key(flt), by, min_edge)
+
+
+@_cached
+def _emotion(path: str, data_version: int, flt_key: str) -> pd.DataFrame:
+    f = _facts(path, data_version, flt_key)
+    return analysis.emotion_by_stage(f, ui.stages(include_retired=True))
+
+
+def emotion(flt: AnalysisFilter) -> pd.DataFrame:
+    return _emotion(ui.db_path(), ui.version(), _flt_key(flt))
+
+
+@_cached
+def _drill(
+    path: str, data_version: int, flt_key: str, where: tuple[tuple[str, Any], ...]
+) -> pd.DataFrame:
+    return analysis.drilldown(_facts(path, data_version, flt_key), **dict(where))
+
+
+def drill(flt: AnalysisFilter, **where: Any) -> pd.DataFrame:
+    """The tags behind one bar or cell (``analysis.drilldown``), cached."""
+    clean = tuple(sorted((k, v) for k, v in where.items() if v is not None))
+    return _drill(ui.db_path(), ui.version(), _flt_key(flt), clean)
+
+
+# ---------------------------------------------------------------- the filter
+
+
+def number(value: int) -> str:
+    """A whole number the German way: ``21.569``."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def _german_month(month: str) -> str:
+    return t("analysis.month", mm=month[5:7], yyyy=month[:4])
+
+
+def _month_options() -> list[str]:
+    """Every month from the first to the last step in the database."""
+    first, last = storage.step_month_range(ui.db())
+    if not first or not last:
+        return []
+    year, month = int(first[:4]), int(first[5:7])
+    out: list[str] = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def drop_stale(key: str, valid: list[Any], *, many: bool = False) -> None:
+    """Forget a remembered choice that no longer exists (a renamed Sozialraum, new months).
+
+    ``many``: the widget holds several values (multiselect, range slider); otherwise its one
+    value is checked as a whole (a tuple option is one option).
+    """
+    value = st.session_state.get(key)
+    if value is None:
+        return
+    values = list(value) if many else [value]
+    if any(v not in valid for v in values):
+        del st.session_state[key]
+
+
+def _reset_filter() -> None:
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+
+
+def filter_sidebar() -> tuple[AnalysisFilter, list[str]]:
+    """The filter of the whole page, in the sidebar; returns it and its German summary."""
+    sb = st.sidebar
+    sb.header(t("analysis.filter.heading"))
+    sb.caption(t("analysis.filter.caption"))
+    placeholder = t("analysis.filter.placeholder")
+    parts: list[str] = []
+
+    def multi(label: str, options: list[Any], key: str, fmt: Callable[[Any], str], **kw: Any):
+        drop_stale(KEY_PREFIX + key, options, many=True)
+        chosen = sb.multiselect(
+            label, options, key=KEY_PREFIX + key, format_func=fmt, placeholder=placeholder, **kw
+        )
+        if chosen:
+            parts.append(f"{label}: {', '.join(fmt(c) for c in chosen)}")
+        return tuple(chosen)
+
+    kind = sb.radio(
+        t("analysis.filter.kind"),
+        list(JourneyKind),
+        format_func=lambda k: k.label,
+        horizontal=True,
+        key=KEY_PREFIX + "kind",
+    )
+    if kind is not JourneyKind.IST:
+        parts.append(kind.label)
+    soz = multi(t("analysis.filter.sozialraum"), ui.sozialraeume(), "soz", str)
+    month_from, month_to = _period(parts)
+    stages = ui.stages(include_retired=True)
+    stage_labels = {s.key: s.label for s in stages}
+    chosen_stages = multi(
+        t("analysis.filter.stages"), list(stage_labels), "stages", ui.label_of(stage_labels)
+    )
+    services = ui.services(include_retired=True)
+    service_labels = {
+        s.id: t("analysis.filter.service_option", name=s.name, sozialraum=s.sozialraum)
+        for s in services
+        if s.id is not None
+    }
+    chosen_services = multi(
+        t("analysis.filter.services"), list(service_labels), "services", ui.label_of(service_labels)
+    )
+    household = multi(t("analysis.filter.household"), list(HouseholdType), "household", _label)
+    roles = multi(
+        t("analysis.filter.roles"),
+        list(Role),
+        "roles",
+        _label,
+        help=t("analysis.filter.roles_help"),
+    )
+    tax = ui.taxonomy()
+    cat_labels = {c.key: c.label for c in sorted(tax.categories, key=lambda c: c.position)}
+    categories = multi(
+        t("analysis.filter.categories"), list(cat_labels), "categories", ui.label_of(cat_labels)
+    )
+    statuses = multi(t("analysis.filter.statuses"), list(TagStatus), "statuses", _label)
+    archived = sb.checkbox(t("analysis.filter.archived"), value=True, key=KEY_PREFIX + "archived")
+    if not archived:
+        parts.append(t("analysis.filter.archived") + ": " + t("common.no"))
+    sb.button(t("analysis.filter.reset"), on_click=_reset_filter, icon=":material/filter_alt_off:")
+    flt = AnalysisFilter(
+        sozialraeume=soz,
+        month_from=month_from,
+        month_to=month_to,
+        stages=chosen_stages,
+        service_ids=chosen_services,
+        household_types=household,
+        member_roles=roles,
+        categories=categories,
+        statuses=statuses,
+        journey_kind=kind,
+        include_archived=archived,
+    )
+    return flt, parts
+
+
+def _label(value: Any) -> str:
+    return value.label
+
+
+def _period(parts: list[str]) -> tuple[str | None, str | None]:
+    """A month range slider; the full range means "no restriction" (same cache key)."""
+    months = _month_options()
+    key = KEY_PREFIX + "months"
+    if len(months) < 2:
+        return None, None
+    drop_stale(key, months, many=True)
+    lo, hi = st.sidebar.select_slider(
+        t("analysis.filter.period"),
+        options=months,
+        value=(months[0], months[-1]),
+        format_func=_german_month,
+        key=key,
+    )
+    if (lo, hi) == (months[0], months[-1]):
+        return None, None
+    parts.append(f"{t('analysis.filter.period')}: {_german_month(lo)}–{_german_month(hi)}")
+    return lo, hi
+
+
+# ---------------------------------------------------------------- charts
+
+
+def chart_image(chart: alt.TopLevelMixin, fmt: str) -> bytes:
+    """The chart as an SVG or PNG file, drawn on the server by vl-convert (offline).
+
+    Streamlit's chart toolbar saves PNG only and drops Vega-Embed's own save menu, so the
+    page offers both formats itself. German number format; no data is fetched from
+    anywhere (all data is inline).
+    """
+    spec = chart.properties(width=EXPORT_WIDTH).to_json()
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec, format_locale="de-DE", allowed_base_urls=[]).encode()
+    return vlc.vegalite_to_png(spec, scale=2, format_locale="de-DE", allowed_base_urls=[])
+
+
+def chart_downloads(chart: alt.TopLevelMixin, file_name: str) -> None:
+    """Download buttons for SVG and PNG under a chart; the file is drawn only when clicked."""
+    left, right, _ = st.columns([1, 1, 3])
+    for column, fmt, mime in ((left, "svg", "image/svg+xml"), (right, "png", "image/png")):
+        with column:
+            st.download_button(
+                t(f"common.download_{fmt}"),
+                data=partial(chart_image, chart, fmt),
+                file_name=f"{file_name}.{fmt}",
+                mime=mime,
+                key=f"{KEY_PREFIX}{fmt}_chart_{file_name}",
+                on_click="ignore",
+                icon=":material/download:",
+                help=t("analysis.chart_save"),
+            )
+
+
+@dataclass(frozen=True)
+class Pick:
+    """Where a click in a chart goes: the detail selectbox ``box_key`` gets the option
+    ``to_option(clicked row)``, if it is one of ``valid``."""
+
+    box_key: str
+    to_option: Callable[[dict[str, Any]], Hashable | None]
+    valid: list[Hashable]
+
+
+def show_chart(
+    chart: alt.TopLevelMixin, file_name: str, *, key: str | None = None, pick: Pick | None = None
+) -> None:
+    """Draw an Altair chart with its SVG/PNG downloads; a click selects its details.
+
+    The click is read from the chart's state in the script (not in a callback), and only a
+    new click moves the selectbox, so choosing there afterwards still works.
+    """
+    if pick is None or key is None:
+        st.altair_chart(chart, width="stretch")
+        chart_downloads(chart, file_name)
+        return
+    event = st.altair_chart(
+        chart, width="stretch", key=key, on_select="rerun", selection_mode="pick"
+    )
+    chart_downloads(chart, file_name)
+    rows = list((event.get("selection") or {}).get("pick") or [])
+    seen = json.dumps(rows, sort_keys=True, default=str)
+    if rows and st.session_state.get(key + "_seen") != seen:
+        option = pick.to_option(rows[0])
+        if option in pick.valid:
+            st.session_state[pick.box_key] = option
+    st.session_state[key + "_seen"] = seen
+
+
+def category_scale(taxonomy: Taxonomy, labels: list[str] | None = None) -> alt.Scale:
+    """The taxonomy's colours by category label, in taxonomy order."""
+    cats = sorted(taxonomy.categories, key=lambda c: c.position)
+    if labels is not None:
+        cats = [c for c in cats if c.label in set(labels)]
+    return alt.Scale(domain=[c.label for c in cats], range=[c.color for c in cats])
+
+
+def heatmap(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    x_order: list[str],
+    y_order: list[str],
+    value: str,
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    tooltip: list[Any],
+    select_fields: list[str] | None = None,
+) -> alt.LayerChart:
+    """A heatmap with the number in every non-empty cell; cells can be clicked.
+
+    Rows are a fixed step high, so that every row label shows however many rows there are.
+    """
+    base = alt.Chart(df).encode(
+        x=alt.X(
+            f"{x}:N",
+            sort=x_order,
+            title=x_title,
+            axis=alt.Axis(labelAngle=-35, labelLimit=180, labelOverlap=False),
+        ),
+        y=alt.Y(
+            f"{y}:N",
+            sort=y_order,
+            title=y_title,
+            axis=alt.Axis(labelLimit=260, labelOverlap=False),
+        ),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="orangered")),
+        tooltip=tooltip,
+    )
+    if select_fields:
+        rect = rect.add_params(alt.selection_point(name="pick", fields=select_fields))
+    top = float(df[value].max()) if len(df) else 0.0
+    text = (
+        base.transform_filter(alt.datum[value] > 0)
+        .mark_text(fontSize=11)
+        .encode(
+            text=alt.Text(f"{value}:Q"),
+            color=alt.condition(
+                alt.datum[value] > top * 0.55, alt.value("white"), alt.value("#222222")
+            ),
+        )
+    )
+    return (rect + text).properties(height=alt.Step(28))
+
+
+# ---------------------------------------------------------------- tables and downloads
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    file_name: str,
+    key: str,
+    column_config: dict[str, Any] | None = None,
+    cap: int = ROW_CAP,
+) -> None:
+    """Show at most ``cap`` rows (the page stays fast at 10,000 families) and offer all as CSV."""
+    st.dataframe(df.head(cap), hide_index=True, column_config=column_config, width="stretch")
+    if len(df) > cap:
+        st.caption(t("analysis.rows_shown", shown=cap, total=len(df)))
+    csv_download(df, file_name, key)
+
+
+def csv_download(df: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
+    """A CSV download made only when clicked (safe for Excel: see ``export.csv_bytes``)."""
+    st.download_button(
+        label or t("common.download_csv"),
+        data=partial(export.csv_bytes, df),
+        file_name=f"{file_name}.csv",
+        mime="text/csv",
+        key=f"{KEY_PREFIX}csv_{key}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def graph_downloads(dot: str, file_name: str, key: str) -> None:
+    """SVG and PNG of a Graphviz drawing, rendered by the ``dot`` program when clicked."""
+    if shutil.which("dot") is None:
+        st.caption(t("journeymap.render.dot_missing"))
+        return
+    left, right, _ = st.columns([1, 1, 3])
+    with left:
+        st.download_button(
+            t("common.download_svg"),
+            data=partial(journeymap.render, dot, "svg"),
+            file_name=f"{file_name}.svg",
+            mime="image/svg+xml",
+            key=f"{KEY_PREFIX}svg_{key}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    with right:
+        st.download_button(
+            t("common.download_png"),
+            data=partial(journeymap.render, dot, "png"),
+            file_name=f"{file_name}.png",
+            mime="image/png",
+            key=f"{KEY_PREFIX}png_{key}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+def journey_link(code: str) -> str:
+    """The journey page of a family: case codes in tables link there."""
+    return f"/reise?familie={quote(str(code))}"
+
+
+def drill_table(dd: pd.DataFrame, key: str, file_name: str) -> None:
+    """The families and steps behind a bar or cell, each family linking to its journey."""
+    if dd.empty:
+        st.info(t("analysis.no_data"))
+        return
+    st.caption(t("analysis.drill.summary", families=dd["code"].nunique(), tags=len(dd)))
+    tax = ui.taxonomy()
+    barrier_labels = {b.key: b.label for b in tax.barriers}
+    stage_labels = {s.key: s.label for s in ui.stages(include_retired=True)}
+    service_labels = {s.id: s.name for s in ui.services(include_retired=True)}
+    whole = t("common.whole_family")
+    show = pd.DataFrame(
+        {
+            t("analysis.col.code"): dd["code"].map(journey_link),
+            t("analysis.col.sozialraum"): dd["sozialraum"],
+            t("analysis.col.step"): dd["position"].astype("int64") + 1,
+            t("analysis.col.stage"): dd["stage_key"].map(lambda k: stage_labels.get(k, k)),
+            t("analysis.col.service"): dd["service_id"].map(
+                lambda i: (
+                    service_labels.get(i, t("common.none")) if pd.notna(i) else t("common.none")
+                )
+            ),
+            t("analysis.col.month"): dd["month"].map(_german_month),
+            t("analysis.col.barrier"): dd["barrier_key"].map(lambda k: barrier_labels.get(k, k)),
+            t("analysis.col.role"): dd["member_role"].map(
+                lambda r: Role(r).label if isinstance(r, str) and r else whole
+            ),
+            t("analysis.col.status"): dd["status"].map(lambda s: TagStatus(s).label),
+        }
+    )
+    st.dataframe(
+        show.head(DRILL_CAP),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("analysis.col.code"): st.column_config.LinkColumn(
+                display_text=r"familie=(.+)$", help=t("analysis.drill.link_help")
+            )
+        },
+    )
+    if len(show) > DRILL_CAP:
+        st.caption(t("analysis.rows_shown", shown=DRILL_CAP, total=len(show)))
+    export_df = show.copy()
+    export_df[t("analysis.col.code")] = dd["code"].to_numpy()
+    csv_download(export_df, file_name, f"drill_{key}")

@@ -1,0 +1,101 @@
+"""The Auswertung page in a real browser: a filter changes the figures, a chart downloads as
+SVG, the network and flow drawings open in their tabs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from e2e_support import exception_texts, screenshot, wait_for_app, wait_until_idle
+from playwright.sync_api import Locator, Page, expect
+
+from journeys.i18n import t
+
+FAMILIES_LABEL = t("analysis.metric.families")
+
+
+def _families_metric(page: Page) -> Locator:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=FAMILIES_LABEL)
+    return metric.locator('[data-testid="stMetricValue"]')
+
+
+def _first_bar_label(page: Page) -> str:
+    """The label of the top bar: the first y-axis label (not a number) of the ranking chart."""
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    texts = chart.locator("g.mark-text.role-axis-label text").all_text_contents()
+    return next(text for text in texts if not text.replace(".", "").isdigit())
+
+
+def test_filter_by_sozialraum_changes_the_ranking(streamlit_server: str, page: Page) -> None:
+    page.goto(f"{streamlit_server}/auswertung")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=t("analysis.recurrence.heading"))).to_be_visible()
+    before = _families_metric(page).inner_text()
+    assert before == "30"
+    screenshot(page, "analysis-all")
+
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.locator('[data-testid="stMultiSelect"]').filter(
+        has_text=t("analysis.filter.sozialraum")
+    )
+    box.locator("input").click()
+    page.get_by_role("option", name="Ennigerloh").click()
+    page.keyboard.press("Escape")
+    wait_until_idle(page)
+    expect(_families_metric(page)).not_to_have_text(before)
+    after = int(_families_metric(page).inner_text())
+    assert 0 < after < 30
+    expect(page.get_by_text(t("analysis.filter.active", parts=""), exact=False)).to_be_visible()
+    screenshot(page, "analysis-ennigerloh")
+    assert exception_texts(page) == []
+
+
+def test_the_ranking_chart_downloads_as_svg(streamlit_server: str, page: Page) -> None:
+    page.goto(f"{streamlit_server}/auswertung")
+    wait_for_app(page)
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    top_bar = _first_bar_label(page)
+    assert top_bar
+    button = page.locator('[data-testid="stDownloadButton"]').filter(
+        has_text=t("common.download_svg")
+    )
+    with page.expect_download() as download:
+        button.first.click()
+    assert download.value.suggested_filename == f"{t('analysis.recurrence.file')}.svg"
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg")
+    assert top_bar in svg
+
+
+def test_clicking_a_bar_lists_its_families(streamlit_server: str, page: Page) -> None:
+    page.goto(f"{streamlit_server}/auswertung")
+    wait_for_app(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    bar = chart.locator("g.mark-rect path").first
+    expect(bar).to_be_attached()
+    # Vega catches the pointer on its own layer: click where the bar is drawn.
+    box = bar.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 20, box["y"] + box["height"] / 2)
+    wait_until_idle(page)
+    top_bar = _first_bar_label(page)
+    choice = page.get_by_role("combobox", name=t("analysis.drill.choose"))
+    expect(choice).to_have_value(re.compile(re.escape(top_bar)))
+    summary = re.escape(t("analysis.drill.summary", families=101, tags=202))
+    summary = summary.replace("101", r"\d+").replace("202", r"\d+")
+    expect(page.get_by_text(re.compile(summary))).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').last).to_be_visible()
+    screenshot(page, "analysis-drilldown")
+    assert exception_texts(page) == []
+
+
+def test_sections_open_from_the_tabs(streamlit_server: str, page: Page) -> None:
+    page.goto(f"{streamlit_server}/auswertung")
+    wait_for_app(page)
+    for section in ("referrals", "flow"):
+        page.get_by_role("tab", name=t(f"analysis.tabs.{section}")).click()
+        wait_until_idle(page)
+        expect(page.get_by_role("heading", name=t(f"analysis.{section}.heading"))).to_be_visible()
+        expect(page.locator('[data-testid="stGraphVizChart"]').first).to_be_visible()
+        screenshot(page, f"analysis-{section}")
+    assert exception_texts(page) == []
