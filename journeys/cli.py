@@ -13,8 +13,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from journeys import demo, storage
-from journeys.errors import ZugangsatlasError
+from journeys import demo, eventlog, exchange, storage
+from journeys.errors import InputError, ZugangsatlasError
+from journeys.i18n import t
+
+# Export writers by format: the dataset (JSON) or the event log (CSV, XES).
+EXPORTERS = {"json": exchange.write_json, "csv": eventlog.write_csv, "xes": eventlog.write_xes}
 
 
 def _positive_int(text: str) -> int:
@@ -50,6 +54,86 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a dataset file: everything or, on any problem, nothing and every problem listed."""
+    if args.file is None:
+        raise InputError(t("exchange.cli_file_missing"))
+    exchange.importer_for(args.file)  # an unknown file type is refused before the database opens
+    if not args.file.is_file():
+        raise InputError(t("exchange.cli_no_file", path=args.file))
+    db = storage.connect(args.db)
+    try:
+        summary = exchange.import_file(db, args.file, check_only=args.check)
+    except exchange.DatasetError as exc:
+        print(t("exchange.cli_refused", path=args.file, n=len(exc.problems)), file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  – {problem}", file=sys.stderr)
+        return 1
+    counts = {"families": summary.families, "journeys": summary.journeys, "path": args.file}
+    if args.check:
+        print(t("exchange.cli_checked", **counts))
+        return 0
+    print(t("exchange.cli_imported", steps=summary.steps, **counts))
+    added = [
+        t(f"exchange.cli_added_{kind}", names=", ".join(names))
+        for kind, names in (
+            ("stages", summary.new_stages),
+            ("barriers", summary.new_barriers),
+            ("services", summary.new_services),
+        )
+        if names
+    ]
+    if added:
+        print(t("exchange.cli_added", what="; ".join(added)))
+    if not summary.ids_kept:
+        print(t("exchange.cli_ids_renumbered"))
+    return 0
+
+
+def _export_format(text: str) -> str:
+    """An argparse type: one of the export formats, refused in German otherwise."""
+    value = text.strip().lower()
+    if value not in EXPORTERS:
+        accepted = ", ".join(EXPORTERS)
+        raise argparse.ArgumentTypeError(
+            t("exchange.cli_bad_format", value=text, accepted=accepted)
+        )
+    return value
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the dataset (JSON) or the event log (CSV, XES) to a file."""
+    if args.out is None:
+        raise InputError(t("exchange.cli_out_missing"))
+    if not args.out.parent.is_dir():
+        raise InputError(t("exchange.cli_no_folder", path=args.out.parent))
+    path = args.db or storage.default_db_path()
+    if not Path(path).is_file():
+        raise InputError(t("exchange.cli_no_db", path=path))
+    db = storage.connect(path)
+    family_ids = None
+    if args.family:
+        family_ids = []
+        for code in args.family:
+            family_id = storage.find_family_id(db, code)
+            if family_id is None:
+                raise InputError(t("exchange.cli_unknown_code", code=code))
+            family_ids.append(family_id)
+    # Written next to the target and moved at the end: a failed export leaves no half file.
+    partial = args.out.with_name(args.out.name + ".part")
+    try:
+        with partial.open("wb") as out:
+            count = EXPORTERS[args.format](db, out, family_ids)
+        partial.replace(args.out)
+    finally:
+        partial.unlink(missing_ok=True)
+    if args.format == "json":
+        print(t("exchange.cli_exported_json", n=count, path=args.out))
+    else:
+        print(t("exchange.cli_exported_log", n=count, format=args.format.upper(), path=args.out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zugangsatlas",
@@ -81,6 +165,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_argument(p)
     p.set_defaults(handler=cmd_demo)
+
+    p = commands.add_parser(
+        "import",
+        help=t("exchange.cli_import_help"),
+        description=t("exchange.cli_import_description"),
+    )
+    p.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        metavar=t("exchange.cli_file_metavar"),
+        help=t("exchange.cli_file_help", accepted=", ".join(exchange.accepted_extensions())),
+    )
+    p.add_argument("--check", action="store_true", help=t("exchange.cli_check_help"))
+    _db_argument(p)
+    p.set_defaults(handler=cmd_import)
+
+    p = commands.add_parser(
+        "export",
+        help=t("exchange.cli_export_help"),
+        description=t("exchange.cli_export_description"),
+    )
+    p.add_argument(
+        "--format",
+        type=_export_format,
+        default="json",
+        metavar="json|csv|xes",
+        help=t("exchange.cli_format_help"),
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar=t("exchange.cli_file_metavar"),
+        help=t("exchange.cli_out_help"),
+    )
+    p.add_argument(
+        "--family",
+        action="append",
+        metavar=t("exchange.cli_family_metavar"),
+        help=t("exchange.cli_family_help"),
+    )
+    _db_argument(p)
+    p.set_defaults(handler=cmd_export)
     return parser
 
 

@@ -7,6 +7,7 @@ form uses, so that a coach never sees ``string_pattern_mismatch``.
 from __future__ import annotations
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from journeys.i18n import has, t
 
@@ -60,6 +61,14 @@ def _message(error: dict) -> str:
             values["expected"] = str(values["expected"]).replace(" or ", " oder ")
         return t(key, **values)
     return t("errors.pydantic.generic")
+
+
+def german_reason(error: ErrorDetails) -> str:
+    """What is wrong with one pydantic error, in German, without naming the field.
+
+    For callers that name the place themselves, such as an import naming family and step.
+    """
+    return _message(dict(error))
 
 
 def german_messages(exc: ValidationError) -> list[str]:
