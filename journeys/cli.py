@@ -8,13 +8,16 @@ on any error.
 from __future__ import annotations
 
 import argparse
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from journeys import demo, eventlog, exchange, storage
-from journeys.errors import InputError, ZugangsatlasError
+from journeys.errors import InputError, ZugangsatlasError, german_messages
 from journeys.i18n import t
 
 # Export writers by format: the dataset (JSON) or the event log (CSV, XES).
@@ -134,6 +137,87 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_format(text: str) -> str:
+    """An argparse type: one of the report formats, refused in German otherwise."""
+    from barriers.report_formats import FILE_SUFFIX
+
+    value = text.strip().lower()
+    if value not in FILE_SUFFIX:
+        raise argparse.ArgumentTypeError(
+            t("report.errors.unknown_format", format=text, formats=", ".join(FILE_SUFFIX))
+        )
+    return value
+
+
+def _month(text: str) -> str:
+    """An argparse type: a month "JJJJ-MM", refused in German otherwise."""
+    value = text.strip()
+    if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", value):
+        raise argparse.ArgumentTypeError(t("report.errors.month", value=text))
+    return value
+
+
+def _report_k(text: str) -> int:
+    """An argparse type: the threshold k, a whole number of at least 3."""
+    from barriers.disclosure import MIN_K
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < MIN_K:
+        raise argparse.ArgumentTypeError(t("report.errors.k_too_small", k=text, min=MIN_K))
+    return value
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the committee report (Berichtsvorlage) with small numbers suppressed."""
+    # Imported here: the report pulls in Altair, python-docx and reportlab, which the
+    # other commands do not need.
+    from barriers.report import ReportHeader, ReportSpec, build_report
+    from barriers.report_formats import FORMATS
+
+    if args.format not in FORMATS:
+        raise InputError(t("report.errors.format_missing", format=args.format))
+    if args.out is None:
+        raise InputError(t("exchange.cli_out_missing"))
+    if not args.out.parent.is_dir():
+        raise InputError(t("exchange.cli_no_folder", path=args.out.parent))
+    path = args.db or storage.default_db_path()
+    if not Path(path).is_file():
+        raise InputError(t("report.errors.db_missing", path=path))
+    db = storage.connect(path)
+    known = set(storage.list_sozialraeume(db))
+    for name in args.sozialraum or []:
+        if name not in known:
+            raise InputError(t("report.errors.sozialraum_unknown", name=name))
+    if args.month_from and args.month_to and args.month_from > args.month_to:
+        raise InputError(
+            t("report.errors.period_order", start=args.month_from, end=args.month_to)
+        )
+    try:
+        header = ReportHeader(betreff=args.betreff or t("report.untitled"))
+        spec = ReportSpec(
+            header=header,
+            month_from=args.month_from,
+            month_to=args.month_to,
+            sozialraeume=tuple(args.sozialraum or ()),
+            k=args.k,
+        )
+    except ValidationError as exc:
+        raise InputError(" ".join(german_messages(exc))) from None
+    data = FORMATS[args.format](build_report(db, spec))
+    # Written next to the target and moved at the end: a failed run leaves no half file.
+    partial = args.out.with_name(args.out.name + ".part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(args.out)
+    finally:
+        partial.unlink(missing_ok=True)
+    print(t("report.cli.done", path=args.out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zugangsatlas",
@@ -209,6 +293,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_argument(p)
     p.set_defaults(handler=cmd_export)
+
+    p = commands.add_parser("report", help=t("report.cli.help"), description=t("report.cli.help"))
+    p.add_argument("--format", type=_report_format, default="docx",
+                   metavar="docx|pdf|xlsx|csv|md", help=t("report.cli.format"))  # fmt: skip
+    p.add_argument("--k", type=_report_k, default=5, help=t("report.cli.k"))
+    p.add_argument("--from", dest="month_from", type=_month, default=None,
+                   metavar="JJJJ-MM", help=t("report.cli.month_from"))  # fmt: skip
+    p.add_argument("--to", dest="month_to", type=_month, default=None,
+                   metavar="JJJJ-MM", help=t("report.cli.month_to"))  # fmt: skip
+    p.add_argument("--sozialraum", action="append", metavar="NAME",
+                   help=t("report.cli.sozialraum"))  # fmt: skip
+    p.add_argument("--betreff", default=None, metavar="TEXT", help=t("report.cli.betreff"))
+    p.add_argument("--out", type=Path, default=None, metavar="DATEI", help=t("report.cli.out"))
+    _db_argument(p)
+    p.set_defaults(handler=cmd_report)
     return parser
 
 

@@ -1,0 +1,712 @@
+"""The committee report (Berichtsvorlage, DESIGN.md §8): one report, built once, many formats.
+
+A team lead reports to a council committee on what the coaches recorded. Councillors know
+their neighbourhood, so every figure goes through ONE ``DisclosureReport``
+(barriers/disclosure.py): a value hidden in one table is hidden in every table, chart and
+file format of the same report. ``build_report`` loads the facts once, builds the tables
+the team lead chose (``ReportBlock``), suppresses them together, draws the charts FROM the
+suppressed tables and returns a ``CommitteeReport`` that the renderers in
+``barriers.report_formats`` only lay out; they never compute a number.
+
+No case text reaches a table: no codes, no quotes, no step notes, no member details. The
+only free text is the team lead's own (the header and the introduction), and every table
+passes ``assert_committee_safe``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Self
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import vl_convert
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from sqlite_utils import Database
+
+from barriers import analysis
+from barriers.analysis import AnalysisFilter, Facts, family_counts
+from barriers.disclosure import (
+    FAMILIES,
+    SHARE,
+    SOZIALRAUM,
+    SYMBOL,
+    DisclosureError,
+    DisclosureReport,
+    SuppressedReport,
+    SuppressedTable,
+    SuppressionPolicy,
+    assert_committee_safe,
+    collapse_sensitive,
+)
+from barriers.taxonomy import Side, Taxonomy
+from journeys import storage
+from journeys.i18n import t
+from journeys.models import Arrival, Month
+
+HeaderText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+ShortHeader = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+Betreff = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+LongHeader = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+Introduction = Annotated[str, StringConstraints(max_length=10_000)]
+
+# Measures (what a cell counts) besides FAMILIES "families with a barrier of X in scope":
+# they are different numbers, so the disclosure registry must not take them for the same.
+LIFECYCLE = "lifecycle"
+REFERRALS = "referrals"
+# Row key of the referral targets with fewer than k families, shown together.
+OTHER_SERVICES = -1
+EVENTS = ("erkannt", "verringert", "beseitigt")
+EVENT_COLUMNS = {"erkannt": "identified", "verringert": "reduced", "beseitigt": "removed"}
+REFERRAL_EVENTS = ("sent", "arrived", "lost")
+# A font vl_convert finds on Debian and that has every German letter.
+CHART_FONT = "DejaVu Sans"
+
+
+class ReportBlock(StrEnum):
+    """The parts of the report a team lead can choose (each one or two tables)."""
+
+    RECURRENCE = "haeufigkeit"
+    STAGE_CATEGORY = "phase_kategorie"
+    LIFECYCLE = "verlauf"
+    SIDE = "angebotsseite"
+    REFERRALS = "verweise"
+
+    @property
+    def label(self) -> str:
+        return t(f"report.block.{self.value}")
+
+
+class ReportHeader(BaseModel):
+    """The head of a Berichtsvorlage as the council's template has it (Kreis Warendorf).
+
+    The texts are the team lead's own; none of them reaches a table.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    vorlage_nr: ShortHeader = ""
+    oeffentlich: bool = True
+    federfuehrendes_amt: HeaderText = "Jobcenter"
+    betreff: Betreff
+    gremium: HeaderText = "Ausschuss für Arbeit, Soziales und Gesundheit"
+    sitzungsdatum: date | None = None
+    berichterstattung: HeaderText = ""
+    beschlussvorschlag: LongHeader = "Zur Kenntnis."
+    erlaeuterungen: Introduction = ""
+
+    @property
+    def status_label(self) -> str:
+        return t(
+            "report.header.oeffentlich" if self.oeffentlich else "report.header.nichtoeffentlich"
+        )
+
+    @property
+    def termin_label(self) -> str:
+        if self.sitzungsdatum is None:
+            return t("report.header.termin_open")
+        return self.sitzungsdatum.strftime("%d.%m.%Y")
+
+    def paragraphs(self) -> list[str]:
+        """The introduction split into paragraphs (blank lines), as the lead typed them."""
+        text = self.erlaeuterungen.replace("\r\n", "\n").replace("\r", "\n")
+        return [" ".join(p.split("\n")).strip() for p in text.split("\n\n") if p.strip()]
+
+
+class ReportSpec(BaseModel):
+    """What the report covers: period, Sozialräume, blocks, threshold k."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    header: ReportHeader
+    month_from: Month | None = None
+    month_to: Month | None = None
+    sozialraeume: tuple[str, ...] = ()
+    blocks: tuple[ReportBlock, ...] = tuple(ReportBlock)
+    k: int = 5
+    by_sozialraum: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        SuppressionPolicy(k=self.k)  # DisclosureError (German) below the minimum
+        if self.month_from and self.month_to and self.month_from > self.month_to:
+            raise ValueError(
+                t("report.errors.period_order", start=self.month_from, end=self.month_to)
+            )
+        return self
+
+    def analysis_filter(self) -> AnalysisFilter:
+        return AnalysisFilter(
+            sozialraeume=self.sozialraeume, month_from=self.month_from, month_to=self.month_to
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class ReportSection:
+    """One table of the report with its title, text, chart, or the reason it is left out.
+
+    ``frame`` is the table as printed (German column headings, "·" where hidden, totals
+    as "Insgesamt"): every renderer prints exactly this, so all formats carry the same
+    cells. ``chart_caption`` goes under the chart image.
+    """
+
+    title: str
+    intro: str
+    table: SuppressedTable | None
+    withheld: str | None
+    chart_png: bytes | None
+    chart_svg: bytes | None
+    name: str = ""
+    frame: pd.DataFrame | None = None
+    chart_caption: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """No row to print (nothing recorded in scope), though not withheld."""
+        return self.withheld is None and (self.frame is None or self.frame.empty)
+
+
+@dataclass(frozen=True, eq=False)
+class CommitteeReport:
+    spec: ReportSpec
+    generated_at: datetime
+    n_scope_display: str
+    method: list[str]
+    sections: list[ReportSection]
+    service_side_barriers: list[str]
+    note: str
+    too_few_families: bool
+
+    @property
+    def title(self) -> str:
+        return self.spec.header.betreff
+
+    @property
+    def service_side_text(self) -> str:
+        key = (
+            "report.service_side.intro"
+            if self.service_side_barriers
+            else "report.service_side.none"
+        )
+        return t(key, k=self.spec.k)
+
+    @property
+    def anlagen_text(self) -> str:
+        return t("report.anlagen.text")
+
+    @property
+    def too_few_text(self) -> str:
+        return t("report.too_few.text", k=self.spec.k)
+
+
+# ---------------------------------------------------------------- building
+
+
+@dataclass
+class _Table:
+    """A table declared to the disclosure registry, and how to print it."""
+
+    name: str
+    block: ReportBlock
+    title: str
+    intro: str
+    columns: dict[str, str]  # printed column → German heading (one-way tables)
+    row_heading: str = ""  # heading of the row labels (cross tables)
+    chart: bool = False
+
+
+def build_report(db: Database, spec: ReportSpec) -> CommitteeReport:
+    """Load the facts once, build the chosen tables, suppress them together, draw charts."""
+    policy = SuppressionPolicy(k=spec.k)
+    taxonomy = storage.get_taxonomy(db)
+    facts = analysis.load_facts(db, spec.analysis_filter())
+    n_scope = facts.families_in_scope
+    per_sozialraum = _families_per_sozialraum(facts)
+    scopes = {SOZIALRAUM: per_sozialraum} if spec.by_sozialraum and n_scope else None
+    registry = DisclosureReport(n_scope, policy, scopes=scopes, taxonomy=taxonomy)
+    with_barrier = int(facts.tags["family_id"].nunique())
+    registry.figure("with_barrier", with_barrier)
+    tables: list[_Table] = []
+    if n_scope >= spec.k:
+        tables = _declare(registry, db, spec, facts, taxonomy)
+    suppressed = _align_with_categories(registry.run(), facts, taxonomy)
+    too_few = suppressed.too_few_families or n_scope < spec.k  # none at all counts too
+    sections = [] if too_few else [_section(table, suppressed) for table in tables]
+    return CommitteeReport(
+        spec=spec,
+        generated_at=datetime.now().replace(microsecond=0),
+        n_scope_display=suppressed.n_scope.display,
+        method=_method(spec, suppressed, taxonomy, too_few=too_few),
+        sections=sections,
+        service_side_barriers=[] if too_few else _service_side(suppressed, taxonomy),
+        note=suppressed.note,
+        too_few_families=too_few,
+    )
+
+
+def _declare(
+    registry: DisclosureReport,
+    db: Database,
+    spec: ReportSpec,
+    facts: Facts,
+    taxonomy: Taxonomy,
+) -> list[_Table]:
+    """Declare the tables of the chosen blocks to the registry, in report order."""
+    tables: list[_Table] = []
+    category = analysis.recurrence(facts, taxonomy, level="category")
+    blocks = set(spec.blocks)
+    if ReportBlock.RECURRENCE in blocks:
+        tables += _recurrence(registry, facts, taxonomy, category)
+    if spec.by_sozialraum:
+        tables.append(_sozialraum(registry, facts))
+    if ReportBlock.STAGE_CATEGORY in blocks:
+        tables.append(_stage_category(registry, db, facts, taxonomy, category))
+    if ReportBlock.LIFECYCLE in blocks:
+        tables.append(_lifecycle(registry, spec, facts, taxonomy))
+    if ReportBlock.SIDE in blocks:
+        tables.append(_side(registry, facts, taxonomy))
+    if ReportBlock.REFERRALS in blocks:
+        tables.append(_referrals(registry, db, spec, facts))
+    return tables
+
+
+def _families_per_sozialraum(facts: Facts) -> dict[str, int]:
+    steps = facts.steps[["family_id", "sozialraum"]].drop_duplicates("family_id")
+    return {str(k): int(v) for k, v in steps["sozialraum"].value_counts().sort_index().items()}
+
+
+def _recurrence(
+    registry: DisclosureReport, facts: Facts, taxonomy: Taxonomy, category: pd.DataFrame
+) -> list[_Table]:
+    """Families per category and per barrier; health barriers only as their category.
+
+    Both tables use the dimension "category" for their keys: a barrier key ("sprache.x")
+    never equals a category key, and the collapsed health row ("gesundheit") is then the
+    SAME value as in the category table, so it is hidden in both or in neither.
+    """
+    columns = ["key", "label", "category", "side", "families"]
+    registry.one_way("recurrence_category", category[columns], dim="category")
+    barrier = analysis.recurrence(facts, taxonomy, level="barrier")
+    barrier = collapse_sensitive(barrier, taxonomy, category)
+    registry.one_way("recurrence_barrier", barrier[columns], dim="category")
+    return [
+        _Table(
+            "recurrence_category", ReportBlock.RECURRENCE,
+            t("report.section.recurrence_category_title"),
+            t("report.section.recurrence_category_intro"),
+            {"label": t("report.column.category"), "families": t("report.column.families"),
+             "share": t("report.column.share")},
+            chart=True,
+        ),
+        _Table(
+            "recurrence_barrier", ReportBlock.RECURRENCE,
+            t("report.section.recurrence_barrier_title"),
+            t("report.section.recurrence_barrier_intro"),
+            {"label": t("report.column.barrier"), "families": t("report.column.families"),
+             "share": t("report.column.share")},
+            chart=True,
+        ),
+    ]  # fmt: skip
+
+
+def _sozialraum(registry: DisclosureReport, facts: Facts) -> _Table:
+    """Families with a barrier per Sozialraum (withheld unless each has ≥ k in scope)."""
+    tags = facts.tags
+    counts = family_counts(tags["family_id"], key=tags["sozialraum"].astype(str))
+    frame = pd.DataFrame({"key": counts["key"], "label": counts["key"],
+                          "families": counts["families"]}).sort_values("key")  # fmt: skip
+    # The rows partition the families with a barrier, whose number the method text states:
+    # declared as a partition, a single hidden row cannot be recovered by subtraction.
+    registry.one_way("sozialraum", frame, dim=SOZIALRAUM, partition=True)
+    return _Table(
+        "sozialraum", ReportBlock.RECURRENCE, t("report.section.sozialraum_title"),
+        t("report.section.sozialraum_intro"),
+        {"label": t("report.column.sozialraum"), "families": t("report.column.families"),
+         "share": t("report.column.share")},
+        chart=True,
+    )  # fmt: skip
+
+
+def _stage_category(
+    registry: DisclosureReport,
+    db: Database,
+    facts: Facts,
+    taxonomy: Taxonomy,
+    category: pd.DataFrame,
+) -> _Table:
+    """Families per stage × category, with the families per category as the total row.
+
+    The total row is the recurrence by category (the same values, hidden alike); the
+    total column counts families per stage with any barrier, the corner all families
+    with a barrier (the figure of the method text).
+    """
+    stages = storage.list_stages(db, include_retired=True)
+    matrix = analysis.where_matrix(facts, taxonomy, stages, storage.list_services(db), by="stage")
+    tags = facts.tags
+    per_stage = family_counts(tags["family_id"], key=tags["stage_key"])
+    col_order = list(
+        dict.fromkeys(category.sort_values("key", key=_category_rank(taxonomy))["key"])
+    )
+    registry.two_way(
+        "stage_category", matrix, row_dim="stage", col_dim="category", row_col="row_key",
+        col_col="category", row_label_col="row_label", col_label_col="category_label",
+        row_totals=dict(zip(per_stage["key"], per_stage["families"], strict=True)),
+        col_totals=dict(zip(category["key"], category["families"], strict=True)),
+        grand_total=int(tags["family_id"].nunique()), col_order=col_order or None,
+    )  # fmt: skip
+    return _Table(
+        "stage_category", ReportBlock.STAGE_CATEGORY, t("report.section.stage_category_title"),
+        t("report.section.stage_category_intro"), {}, row_heading=t("report.column.stage"),
+    )  # fmt: skip
+
+
+def _category_rank(taxonomy: Taxonomy):
+    rank = {c.key: (c.position, c.key) for c in taxonomy.categories}
+    return lambda keys: keys.map(lambda k: rank.get(k, (math.inf, k)))
+
+
+def lifecycle_families(
+    facts: Facts, taxonomy: Taxonomy, month_from: str | None, month_to: str | None
+) -> pd.DataFrame:
+    """Per category: FAMILIES with a barrier of it identified, reduced, removed in the period.
+
+    ``analysis.lifecycle`` counts tags; a committee counts families. A family counts once
+    per category and event, however many of its tags changed. Long format: category,
+    category_label, event ("erkannt" | "verringert" | "beseitigt"), families (> 0 only).
+    """
+    tags = facts.tags
+    start = pd.Timestamp(f"{month_from}-01") if month_from else None
+    end = (pd.Timestamp(f"{month_to}-01") + pd.offsets.MonthBegin(1)) if month_to else None
+    parts = []
+    for event, (_, column) in zip(EVENTS, analysis.EVENTS, strict=True):
+        dates = tags[column]
+        inside = dates.notna()
+        if start is not None:
+            inside &= dates >= start
+        if end is not None:
+            inside &= dates < end
+        chosen = tags.loc[inside, ["family_id", "category"]].drop_duplicates()
+        counts = chosen.groupby("category").size().rename("families").reset_index()
+        counts["event"] = event
+        parts.append(counts)
+    out = pd.concat(parts, ignore_index=True)
+    labels = {c.key: c.label for c in taxonomy.categories}
+    out["category_label"] = out["category"].map(labels).fillna(out["category"])
+    out = out[out["families"] > 0]
+    return out[["category", "category_label", "event", "families"]].reset_index(drop=True)
+
+
+def _lifecycle(
+    registry: DisclosureReport, spec: ReportSpec, facts: Facts, taxonomy: Taxonomy
+) -> _Table:
+    frame = lifecycle_families(facts, taxonomy, spec.month_from, spec.month_to)
+    # The German heading is the column key: a label column for it is not on the allow-list.
+    headings = {e: t(f"report.column.{EVENT_COLUMNS[e]}") for e in EVENTS}
+    present = [headings[e] for e in EVENTS if e in set(frame["event"])]
+    frame["event"] = frame["event"].map(headings)
+    frame = frame.sort_values("category", key=_category_rank(taxonomy), kind="stable")
+    registry.two_way(
+        "lifecycle", frame, row_dim="category", col_dim="event", row_col="category",
+        col_col="event", row_label_col="category_label",
+        measure=LIFECYCLE, col_order=present or None,
+    )  # fmt: skip
+    return _Table(
+        "lifecycle", ReportBlock.LIFECYCLE, t("report.section.lifecycle_title"),
+        t("report.section.lifecycle_intro"), {}, row_heading=t("report.column.category"),
+    )  # fmt: skip
+
+
+def _side(registry: DisclosureReport, facts: Facts, taxonomy: Taxonomy) -> _Table:
+    split = analysis.side_split(facts, taxonomy)
+    frame = split[["side", "side_label", "families"]]
+    registry.one_way("side", frame, dim="side", key_col="side", label_col="side_label")
+    return _Table(
+        "side", ReportBlock.SIDE, t("report.section.side_title"), t("report.section.side_intro"),
+        {"side_label": t("report.column.side"), "families": t("report.column.families"),
+         "share": t("report.column.share")},
+        chart=True,
+    )  # fmt: skip
+
+
+def referral_families(facts: Facts, services: dict, k: int) -> pd.DataFrame:
+    """Per target service: families referred, arrived, not arrived (distinct families).
+
+    Services with fewer than ``k`` referred families never appear on their own: they are
+    counted together as "weitere Hilfeangebote" (distinct families over all of them).
+    Long format: service_id, service_label, row_order, event ("sent" | "arrived" |
+    "lost"), families.
+    """
+    refs = facts.referrals
+    columns = ["service_id", "service_label", "row_order", "event", "families"]
+    if refs.empty:
+        return pd.DataFrame(columns=columns)
+    target = refs["to_service_id"].astype("int64")
+    sent = refs.groupby(target)["family_id"].nunique()
+    small = set(sent[sent < k].index)
+    key = target.where(~target.isin(small), OTHER_SERVICES)
+    flags = {
+        "sent": np.ones(len(refs), dtype=bool),
+        "arrived": (refs["arrived"] == Arrival.JA.value).to_numpy(),
+        "lost": (refs["arrived"] == Arrival.NEIN.value).to_numpy(),
+    }
+    parts = []
+    for event in REFERRAL_EVENTS:
+        chosen = pd.DataFrame({"service_id": key, "family_id": refs["family_id"]})[flags[event]]
+        counts = chosen.drop_duplicates().groupby("service_id").size().rename("families")
+        parts.append(counts.reset_index().assign(event=event))
+    out = pd.concat(parts, ignore_index=True)
+    totals = out[out["event"] == "sent"].set_index("service_id")["families"]
+    labels = analysis.service_rows(pd.Series([s for s in totals.index if s != OTHER_SERVICES],
+                                             dtype="int64"), services)  # fmt: skip
+    names = dict(zip(labels["key"], labels["label"], strict=True))
+    names[OTHER_SERVICES] = t("report.referrals.other")
+    ranked = sorted(totals.index, key=lambda s: (s == OTHER_SERVICES, -totals[s], names[s]))
+    out["service_label"] = out["service_id"].map(names)
+    out["row_order"] = out["service_id"].map({s: i for i, s in enumerate(ranked)})
+    out = out[out["families"] > 0].sort_values(["row_order"], kind="stable")
+    return out[columns].reset_index(drop=True)
+
+
+def _referrals(registry: DisclosureReport, db: Database, spec: ReportSpec, facts: Facts) -> _Table:
+    services = analysis.service_map(storage.list_services(db, include_retired=True))
+    frame = referral_families(facts, services, spec.k)
+    headings = {e: t(f"report.column.{e}") for e in REFERRAL_EVENTS}
+    present = [headings[e] for e in REFERRAL_EVENTS if e in set(frame["event"])]
+    frame["event"] = frame["event"].map(headings)
+    registry.two_way(
+        "referrals", frame, row_dim="service", col_dim="referral", row_col="service_id",
+        col_col="event", row_label_col="service_label",
+        measure=REFERRALS, col_order=present or None,
+    )  # fmt: skip
+    return _Table(
+        "referrals", ReportBlock.REFERRALS, t("report.section.referrals_title"),
+        t("report.section.referrals_intro", k=spec.k), {},
+        row_heading=t("report.column.service"), chart=True,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- equal values across tables
+
+
+def _align_with_categories(
+    suppressed: SuppressedReport, facts: Facts, taxonomy: Taxonomy
+) -> SuppressedReport:
+    """Hide, in the other tables, values that equal a hidden family count per category.
+
+    The registry keeps one value consistent only where two tables count the same thing.
+    Some different counts are equal in fact: the families with a barrier of a category
+    identified in the period are often all families with that category; a category with
+    one barrier in scope has that barrier's count; a side may rest on one category. Where
+    the category count is hidden (e.g. to protect a cell of the stage table), an equal
+    number in such a table would give it away, so it is hidden too. More hiding in a table
+    without sums cannot reveal anything.
+    """
+    values = family_counts(facts.tags["family_id"], key=facts.tags["category"])
+    counts = dict(zip(values["key"], values["families"], strict=True))
+    hidden = _hidden_categories(suppressed)
+    if not hidden:
+        return suppressed
+    hidden_values = {counts[c] for c in hidden if c in counts}
+    tables = dict(suppressed.tables)
+    for name, category_col in (("recurrence_barrier", "category"), ("lifecycle", "category")):
+        table = tables.get(name)
+        if table is None or table.withheld is not None or table.data.empty:
+            continue
+        data = table.data
+        value = data[category_col].map(counts)
+        tables[name] = _hide(table, data[category_col].isin(hidden) & (data[FAMILIES] == value))
+    side = tables.get("side")
+    if side is not None and side.withheld is None and not side.data.empty:
+        tables["side"] = _hide(side, side.data[FAMILIES].isin(hidden_values))
+    return replace(suppressed, tables=tables)
+
+
+def _hidden_categories(suppressed: SuppressedReport) -> set[str]:
+    """Categories whose family count is hidden in the category or the stage table."""
+    hidden: set[str] = set()
+    table = suppressed.tables.get("recurrence_category")
+    if table is not None and table.withheld is None and not table.data.empty:
+        hidden |= set(table.data.loc[table.mask.to_numpy(), "key"])
+    matrix = suppressed.tables.get("stage_category")
+    if matrix is not None and matrix.withheld is None and not matrix.margins.empty:
+        margins = matrix.margins
+        hidden |= set(margins.loc[(margins["axis"] == "col") & margins["suppressed"], "key"])
+    return hidden
+
+
+def _hide(table: SuppressedTable, rows: pd.Series) -> SuppressedTable:
+    """The table with these further rows hidden (count and share), like the registry does."""
+    extra = rows.fillna(False).astype(bool).to_numpy() & ~table.mask.to_numpy()
+    if not extra.any():
+        return table
+    data, display = table.data.copy(), table.display.copy()
+    for column in (table.count_col, SHARE):
+        if column in data.columns:
+            data.loc[extra, column] = np.nan
+            display.loc[extra, column] = SYMBOL
+    mask = pd.Series(table.mask.to_numpy() | extra, index=table.mask.index, dtype=bool)
+    return replace(table, data=data, display=display, mask=mask)
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _section(table: _Table, suppressed: SuppressedReport) -> ReportSection:
+    result = suppressed.tables[table.name]
+    assert_committee_safe(result, suppressed.policy, n_scope=suppressed.n_scope.value)
+    if result.withheld is not None:
+        return ReportSection(table.title, table.intro, result, result.withheld, None, None,
+                             name=table.name)  # fmt: skip
+    frame = _printed(result, table)
+    png = svg = None
+    caption = ""
+    if table.chart and not frame.empty:
+        chart = _chart(result, table)
+        if chart is not None:
+            png, svg = chart
+            caption = t("report.chart.caption", title=table.title)
+            if result.mask.any():
+                caption += t("report.chart.hidden")
+    return ReportSection(table.title, table.intro, result, None, png, svg, name=table.name,
+                         frame=frame, chart_caption=caption)  # fmt: skip
+
+
+def _printed(result: SuppressedTable, table: _Table) -> pd.DataFrame:
+    """The table as printed, text only: German headings, "·", "Insgesamt"."""
+    document = result.document()
+    if document.empty:
+        return pd.DataFrame(columns=list(table.columns.values()) or [table.row_heading])
+    if result.row_col is None:
+        keep = [c for c in table.columns if c in document.columns]
+        out = document[keep].rename(columns=table.columns)
+        return out.reset_index(drop=True).astype(str)
+    out = document.copy()
+    out.index.name = table.row_heading
+    out = out.reset_index()
+    out.columns = [str(c) for c in out.columns]
+    return out.astype(str)
+
+
+def _chart(result: SuppressedTable, table: _Table) -> tuple[bytes, bytes] | None:
+    """Horizontal bars of the shown values (hidden ones are absent), PNG and SVG.
+
+    Drawn from ``chart_frame``: the numbers with NaN where hidden, so a chart can never
+    show more than the table.
+    """
+    frame = result.chart_frame()
+    if result.row_col is not None:  # referrals: the families referred per service
+        frame = frame[frame[result.col_col] == t("report.column.sent")]
+        label_col = result.row_label_col or result.row_col
+    else:
+        label_col = result.label_col or "key"
+    count = f"{result.count_col}"
+    shown = frame[frame[count].notna() & (frame[count] > 0)]
+    if shown.empty:
+        return None
+    data = pd.DataFrame(
+        {"label": shown[label_col].astype(str), "families": shown[count].astype(int)}
+    )
+    order = list(data["label"])
+    axis = t("report.chart.axis_families")
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("families:Q", title=axis, axis=alt.Axis(format="d", tickMinStep=1)),
+    )
+    bars = base.mark_bar(color="#2f5d8a")
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        text=alt.Text("families:Q", format=",d")
+    )
+    bar_height = 22 if len(data) <= 15 else 15  # long barrier lists: slimmer bars
+    chart = (
+        (bars + labels)
+        .properties(width=380, height=max(40, bar_height * len(data)))
+        .configure_view(stroke=None)
+        .configure_axis(
+            labelFontSize=11, titleFontSize=11, labelFont=CHART_FONT, titleFont=CHART_FONT
+        )
+        .configure_text(font=CHART_FONT)
+    )
+    spec = chart.to_dict()
+    try:
+        png = vl_convert.vegalite_to_png(spec, scale=2, format_locale="de-DE")
+        svg = vl_convert.vegalite_to_svg(spec, format_locale="de-DE").encode("utf-8")
+    except Exception as exc:  # vl_convert raises plain ValueError/RuntimeError
+        raise DisclosureError(t("report.errors.chart", title=table.title, reason=exc)) from exc
+    return png, svg
+
+
+# ---------------------------------------------------------------- texts
+
+
+def _method(
+    spec: ReportSpec, suppressed: SuppressedReport, taxonomy: Taxonomy, *, too_few: bool
+) -> list[str]:
+    """The Sachverhalt paragraphs: project, families, period, method, taxonomy, k."""
+    k = spec.k
+    n = suppressed.n_scope
+    families = (
+        t("report.method.families_hidden", k=k)
+        if too_few
+        else t("report.method.families", n=n.display)
+    )
+    figure = suppressed.figures.get("with_barrier")
+    if figure is not None and not too_few and not figure.suppressed:
+        families += " " + t("report.method.with_barrier", n=figure.display)
+    if spec.month_from and spec.month_to:
+        period = t("report.method.period_from_to", start=_month(spec.month_from),
+                   end=_month(spec.month_to))  # fmt: skip
+    elif spec.month_from:
+        period = t("report.method.period_from", start=_month(spec.month_from))
+    elif spec.month_to:
+        period = t("report.method.period_to", end=_month(spec.month_to))
+    else:
+        period = t("report.method.period_all")
+    places = (
+        t("report.method.sozialraeume", names=", ".join(spec.sozialraeume))
+        if spec.sozialraeume
+        else t("report.method.sozialraeume_all")
+    )
+    return [
+        t("report.method.project"),
+        f"{families} {period} {places}",
+        t("report.method.taxonomy", version=taxonomy.version or "–"),
+        t("report.method.unit"),
+        t("report.method.threshold", k=k),
+        t("report.method.no_case_data"),
+    ]
+
+
+def _month(value: str) -> str:
+    """ "2025-03" as "März 2025"."""
+    year, month = value.split("-")
+    return f"{t(f'report.month.m{int(month):02d}')} {year}"
+
+
+def _service_side(suppressed: SuppressedReport, taxonomy: Taxonomy) -> list[str]:
+    """Service-side barriers shown (not hidden) in the barrier table, most families first."""
+    table = suppressed.tables.get("recurrence_barrier")
+    if table is None or table.withheld is not None or table.data.empty:
+        return []
+    data = table.data
+    shown = data[(data["side"] == Side.ANGEBOT.value) & data[FAMILIES].notna()
+                 & (data[FAMILIES] > 0)]  # fmt: skip
+    sensitive = {c.key for c in taxonomy.categories if c.sensitive}
+    shown = shown[~shown["category"].isin(sensitive)]
+    return [str(label) for label in shown["label"]]
+
+
+__all__ = [
+    "SYMBOL",
+    "CommitteeReport",
+    "ReportBlock",
+    "ReportHeader",
+    "ReportSection",
+    "ReportSpec",
+    "build_report",
+    "lifecycle_families",
+    "referral_families",
+]

@@ -1,0 +1,397 @@
+"""The committee report as a Word document laid out like a German Berichtsvorlage.
+
+The office of the council (Sitzungsdienst) takes a Vorlage as DOCX and edits it further,
+so this is the format a team lead hands in. The layout follows the Vorlagen of a Kreis
+(seeds: Kreis Warendorf, Vorlage 202/2021): "Berichtsvorlage" with öffentlich or
+nichtöffentlich, a header box (Federführendes Amt, Nr., Betreff, Beratungsfolge with
+Termin, Berichterstattung), then "Beschlussvorschlag:", "Erläuterungen:" with the lead's
+own introduction and the Sachverhalt (method), the tables with their charts, the
+service-side barriers, the note explaining "·", and the Anlagen.
+
+Tables print ``ReportSection.frame`` cell for cell, so the DOCX carries the same numbers
+and the same "·" as every other format. Word needs no escaping: python-docx writes text
+as text (XML-escaped), never as markup.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from journeys.i18n import t
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
+
+    from barriers.report import CommitteeReport, ReportSection
+
+FONT = "Arial"
+GREY = RGBColor(0x55, 0x55, 0x55)
+HEADER_FILL = "D9E2EC"
+TOTAL_FILL = "F2F2F2"
+# Tables with more columns get a landscape page of their own (stage × category).
+WIDE_COLUMNS = 6
+CHART_WIDTH = Cm(14)
+
+
+# ---------------------------------------------------------------- document set-up
+
+
+def _document(report: CommitteeReport) -> DocumentObject:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    _styles(doc)
+    _footer(doc, report)
+    props = doc.core_properties
+    props.title = report.spec.header.betreff
+    props.subject = t("report.document_title")
+    props.author = report.spec.header.federfuehrendes_amt
+    props.last_modified_by = report.spec.header.federfuehrendes_amt
+    props.comments = ""
+    props.keywords = ""
+    props.created = report.generated_at
+    props.language = "de-DE"
+    return doc
+
+
+def _styles(doc: DocumentObject) -> None:
+    """Arial 11 pt with German hyphenation language; bold headings without Word's blue."""
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "de-DE")
+    normal.element.get_or_add_rPr().append(lang)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    for name, size in (("Heading 1", 13), ("Heading 2", 12), ("Heading 3", 11)):
+        style = doc.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            rfonts.attrib.pop(qn(attr), None)  # the theme font would win over Arial
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            rfonts.set(qn(attr), FONT)
+        style.paragraph_format.space_before = Pt(14 if name != "Heading 3" else 10)
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.keep_with_next = True
+    footer = doc.styles["Footer"]
+    footer.font.size = Pt(8)
+    footer.font.color.rgb = GREY
+    caption = doc.styles["Caption"]
+    caption.font.name = FONT
+    caption.font.size = Pt(9)
+    caption.font.bold = False
+    caption.font.italic = True
+    caption.font.color.rgb = GREY
+
+
+def _footer(doc: DocumentObject, report: CommitteeReport) -> None:
+    """ "Vorlage-Nr. … · Betreff" left and "Seite x von y" right on every page."""
+    footer = doc.sections[0].footer
+    paragraph = footer.paragraphs[0]
+    paragraph.text = ""
+    number = report.spec.header.vorlage_nr
+    left = f"{t('report.header.vorlage_nr')} {number} · " if number else ""
+    run = paragraph.add_run(left + t("report.project"))
+    run.font.size = Pt(8)
+    run.font.color.rgb = GREY
+    pages = footer.add_paragraph()
+    pages.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    template = t("report.page", page="\x00PAGE\x00", pages="\x00NUMPAGES\x00")
+    for index, piece in enumerate(template.split("\x00")):
+        if not piece:
+            continue
+        if index % 2 == 1:
+            _field(pages, piece)
+        else:
+            small = pages.add_run(piece)
+            small.font.size = Pt(8)
+            small.font.color.rgb = GREY
+
+
+def _field(paragraph: Paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when showing it."""
+    run = paragraph.add_run()
+    run.font.size = Pt(8)
+    run.font.color.rgb = GREY
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {code} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    placeholder = OxmlElement("w:t")
+    placeholder.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instr, separate, placeholder, end):
+        run._r.append(element)
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _cell_margins(table: Table) -> None:
+    """A little air above and below the text of each cell (Word's default has none)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 25), ("bottom", 25), ("left", 80), ("right", 80)):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
+
+
+def _repeat_header(table: Table) -> None:
+    """The heading row repeats on every page a long table runs over."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    tr_pr.append(flag)
+
+
+def _no_split(table: Table) -> None:
+    for row in table.rows:
+        flag = OxmlElement("w:cantSplit")
+        flag.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(flag)
+
+
+def _cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float = 10,
+               right: bool = False, label: str | None = None) -> None:  # fmt: skip
+    """Write a cell: optional small grey label line above the value (header box)."""
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
+    if label is not None:
+        head = paragraph.add_run(label)
+        head.font.size = Pt(8)
+        head.font.color.rgb = GREY
+        paragraph = cell.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = 1.0
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _heading(doc: DocumentObject, text: str, level: int = 1) -> None:
+    doc.add_heading(text, level=level)
+
+
+def _paragraph(doc: DocumentObject, text: str, style: str | None = None) -> Paragraph:
+    return doc.add_paragraph(text, style=style)
+
+
+# ---------------------------------------------------------------- parts of the Vorlage
+
+
+def _title(doc: DocumentObject, report: CommitteeReport) -> None:
+    header = report.spec.header
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(8)
+    run = paragraph.add_run(t("report.document_title"))
+    run.bold = True
+    run.font.size = Pt(16)
+    run = paragraph.add_run("  " + header.status_label)
+    run.font.size = Pt(12)
+    run.font.color.rgb = GREY
+
+
+def _header_box(doc: DocumentObject, report: CommitteeReport) -> None:
+    """The box at the top of every Vorlage: Amt and Nr., Betreff, Beratungsfolge, Termin."""
+    header = report.spec.header
+    box = doc.add_table(rows=4, cols=2)
+    box.style = doc.styles["Table Grid"]
+    box.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = [int(Cm(11.5)), int(Cm(5))]
+    _cell_text(box.cell(0, 0), header.federfuehrendes_amt,
+               label=t("report.header.federfuehrendes_amt"))  # fmt: skip
+    _cell_text(box.cell(0, 1), header.vorlage_nr or "–", label=t("report.header.vorlage_nr"))
+    betreff = box.cell(1, 0).merge(box.cell(1, 1))
+    _cell_text(betreff, header.betreff, bold=True, size=11, label=t("report.header.betreff"))
+    _cell_text(box.cell(2, 0), header.gremium, label=t("report.header.beratungsfolge"))
+    _cell_text(box.cell(2, 1), header.termin_label, label=t("report.header.termin"))
+    _cell_text(box.cell(3, 0), header.berichterstattung or "–",
+               label=t("report.header.berichterstattung"))  # fmt: skip
+    _cell_text(box.cell(3, 1), report.generated_at.strftime("%d.%m.%Y"),
+               label=t("report.header.datum"))  # fmt: skip
+    box.autofit = False
+    for col, width in zip(box._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(width // 635))
+    for index in (0, 2, 3):
+        for cell, width in zip(box.rows[index].cells, widths, strict=True):
+            cell.width = width
+    _no_split(box)
+
+
+def _beschluss(doc: DocumentObject, report: CommitteeReport) -> None:
+    header = report.spec.header
+    _heading(doc, t("report.heading.beschlussvorschlag"), 1)
+    _paragraph(doc, header.beschlussvorschlag)
+    _heading(doc, t("report.heading.erlaeuterungen"), 1)
+    for paragraph in header.paragraphs():
+        _paragraph(doc, paragraph)
+    _heading(doc, t("report.heading.method"), 2)
+    for paragraph in report.method:
+        _paragraph(doc, paragraph)
+
+
+def _widths(table: Table, widths: list[int]) -> None:
+    """Fixed column widths that Word and LibreOffice both keep (grid and every cell)."""
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(width) // 635))  # EMU → twentieths of a point
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _landscape(doc: DocumentObject, on: bool) -> None:
+    """A new section turned sideways (for a wide cross table) or back upright."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    short, long = Cm(21), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if on else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if on else (short, long)
+
+
+def _text_width(doc: DocumentObject) -> int:
+    section = doc.sections[-1]
+    return int(section.page_width - section.left_margin - section.right_margin)
+
+
+def _data_table(doc: DocumentObject, frame: pd.DataFrame) -> None:
+    """A report table: shaded heading row repeated on each page, figures right-aligned."""
+    columns = [str(c) for c in frame.columns]
+    table = doc.add_table(rows=1, cols=len(columns))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    wide = len(columns) > WIDE_COLUMNS
+    size = 8 if wide else 9.5
+    for index, column in enumerate(columns):
+        cell = table.rows[0].cells[index]
+        _cell_text(cell, column, bold=True, size=size, right=index > 0)
+        _shade(cell, HEADER_FILL)
+    total = t("disclosure.total")
+    for values in frame.itertuples(index=False):
+        cells = table.add_row().cells
+        is_total = str(values[0]) == total
+        for index, value in enumerate(values):
+            _cell_text(cells[index], str(value), size=size, right=index > 0, bold=is_total)
+            if is_total:
+                _shade(cells[index], TOTAL_FILL)
+    total_width = _text_width(doc)
+    first = int(Cm(4.2) if wide else Cm(8.5))
+    if len(columns) == 1:
+        first = total_width
+    rest = (total_width - first) // max(1, len(columns) - 1)
+    _widths(table, [first, *[rest] * (len(columns) - 1)])
+    _cell_margins(table)
+    _repeat_header(table)
+    _no_split(table)
+
+
+def _section(doc: DocumentObject, number: int, section: ReportSection) -> None:
+    wide = section.frame is not None and len(section.frame.columns) > WIDE_COLUMNS
+    if not wide or section.withheld is not None or section.empty:
+        _heading(doc, f"{number}. {section.title}", 3)
+        if section.intro:
+            _paragraph(doc, section.intro)
+    if section.withheld is not None:
+        _paragraph(doc, section.withheld, "Caption")
+        return
+    if section.empty or section.frame is None:
+        _paragraph(doc, t("report.section.empty"), "Caption")
+        return
+    wide = len(section.frame.columns) > WIDE_COLUMNS
+    if wide:
+        _landscape(doc, True)
+        _heading(doc, f"{number}. {section.title}", 3)
+        if section.intro:
+            _paragraph(doc, section.intro)
+    _data_table(doc, section.frame)
+    if wide:
+        _landscape(doc, False)
+    if section.chart_png:
+        picture = doc.add_paragraph()
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.space_before = Pt(8)
+        picture.paragraph_format.keep_with_next = True
+        picture.add_run().add_picture(io.BytesIO(section.chart_png), width=CHART_WIDTH)
+        caption = _paragraph(doc, section.chart_caption, "Caption")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif not wide:
+        doc.add_paragraph().paragraph_format.space_after = Pt(2)
+
+
+def _results(doc: DocumentObject, report: CommitteeReport) -> None:
+    _heading(doc, t("report.heading.results"), 2)
+    if report.too_few_families:
+        _paragraph(doc, report.too_few_text)
+        return
+    for number, section in enumerate(report.sections, start=1):
+        _section(doc, number, section)
+    _heading(doc, t("report.heading.service_side"), 2)
+    _paragraph(doc, report.service_side_text)
+    for label in report.service_side_barriers:
+        item = doc.add_paragraph(label, style="List Bullet")
+        item.paragraph_format.space_after = Pt(1)
+
+
+def _closing(doc: DocumentObject, report: CommitteeReport) -> None:
+    _heading(doc, t("report.heading.note"), 2)
+    _paragraph(doc, report.note)
+    if not report.too_few_families:
+        _heading(doc, t("report.heading.anlagen"), 1)
+        _paragraph(doc, report.anlagen_text)
+
+
+def render(report: CommitteeReport) -> bytes:
+    """The whole Berichtsvorlage as DOCX bytes."""
+    doc = _document(report)
+    _title(doc, report)
+    _header_box(doc, report)
+    _beschluss(doc, report)
+    _results(doc, report)
+    _closing(doc, report)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+__all__ = ["render"]
