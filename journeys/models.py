@@ -275,3 +275,26 @@ class Stage(Base):
 class StageTemplate(Base):
     version: ShortText = ""
     stages: list[Stage]
+
+
+# What a workshop decided for one barrier of the Soll journey: the measure that removes it
+# and who is responsible. A barrier is named like a tag (key and member, or the family);
+# ``source_tag_id`` points to the Ist tag the group talked about, when there is one.
+class SollMeasure(Base):
+    id: RecordId | None = None
+    soll_journey_id: RecordId | None = None
+    barrier_key: BarrierKey
+    member_id: RecordId | None = None
+    source_tag_id: RecordId | None = None
+    measure: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    responsible_service_id: RecordId | None = None
+    responsible_text: ShortText = ""
+    due_month: Month | None = None
+    created_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _someone_is_responsible(self) -> Self:
+        """A measure without anyone responsible is a wish, not a measure."""
+        if self.responsible_service_id is None and not self.responsible_text:
+            raise ValueError(t("soll.measure_needs_responsible"))
+        return self

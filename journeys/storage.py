@@ -39,6 +39,7 @@ from journeys.models import (
     Member,
     Referral,
     Service,
+    SollMeasure,
     Stage,
     Step,
     TagStatus,
@@ -305,6 +306,34 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_soll_measures(db: Database) -> None:
+    """Measures of Soll journeys: per removed barrier, what removes it and who is responsible.
+
+    A measure goes with its Soll journey (cascade) and with the member it is about; the Ist
+    tag it was discussed from may be deleted later, the measure stays (set null).
+    """
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS soll_measures (
+            id INTEGER PRIMARY KEY,
+            soll_journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
+            barrier_key TEXT NOT NULL REFERENCES barriers(key),
+            member_id INTEGER REFERENCES members(id) ON DELETE CASCADE,
+            source_tag_id INTEGER REFERENCES barrier_tags(id) ON DELETE SET NULL,
+            measure TEXT NOT NULL,
+            responsible_service_id INTEGER REFERENCES services(id),
+            responsible_text TEXT NOT NULL DEFAULT '',
+            due_month TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS idx_soll_measures_journey ON soll_measures(soll_journey_id);
+        CREATE INDEX IF NOT EXISTS idx_soll_measures_service
+            ON soll_measures(responsible_service_id);
+        """
+    )
+
+
 # ---------------------------------------------------------------- reference data
 
 
@@ -417,7 +446,11 @@ def barrier_usage(db: Database) -> dict[str, int]:
 def delete_barrier(db: Database, key: str) -> None:
     """Delete a barrier that was never used; a barrier in use raises ``InUseError``."""
     with write(db):
-        used = db.execute("SELECT COUNT(*) FROM barrier_tags WHERE barrier_key = ?", [key])
+        used = db.execute(
+            "SELECT (SELECT COUNT(*) FROM barrier_tags WHERE barrier_key = ?)"
+            " + (SELECT COUNT(*) FROM soll_measures WHERE barrier_key = ?)",
+            [key, key],
+        )
         if used.fetchone()[0]:
             raise InUseError(t("errors.barrier_in_use", key=key))
         db.execute("DELETE FROM barriers WHERE key = ?", [key])
@@ -586,6 +619,9 @@ def service_usage(db: Database) -> dict[int, int]:
              WHERE acted_service_id IS NOT NULL GROUP BY acted_service_id
             UNION ALL
             SELECT to_service_id, COUNT(*) FROM referrals GROUP BY to_service_id
+            UNION ALL
+            SELECT responsible_service_id, COUNT(*) FROM soll_measures
+             WHERE responsible_service_id IS NOT NULL GROUP BY responsible_service_id
         ) GROUP BY id
         """
     )
@@ -1121,6 +1157,152 @@ def delete_tag(db: Database, tag_id: int) -> None:
             raise NotFoundError(t("errors.unknown_record"))
         _touch_family_of_step(db, row[0])
         db.execute("DELETE FROM barrier_tags WHERE id = ?", [tag_id])
+
+
+# ---- Soll journeys and their measures (workshop: how the journey should be)
+
+
+def copy_journey_to_soll(db: Database, ist_journey_id: int, title: str = "") -> Journey:
+    """Copy an Ist journey into a new Soll journey of the same family, deep and independent.
+
+    Every step, member link, barrier tag and referral is written as a new row with a new id,
+    so the group can change, delete or add steps and tags of the Soll journey without ever
+    touching the Ist journey; ``source_journey_id`` remembers the origin. The members are the
+    family's own (not copied), so a tag names the same person in both journeys. One
+    transaction; copying the same Ist journey again gives a second, separate Soll variant.
+    Without a title the copy is called "Soll-Reise <n>".
+    """
+    with write(db):
+        ist = get_journey(db, ist_journey_id)
+        if ist.kind is not JourneyKind.IST:
+            raise InputError(t("soll.not_an_ist_journey"))
+        if not title.strip():
+            count = db.execute(
+                "SELECT COUNT(*) FROM journeys WHERE family_id = ? AND kind = 'soll'",
+                [ist.family_id],
+            ).fetchone()[0]
+            title = t("soll.default_title", n=count + 1)
+        soll = Journey(
+            family_id=ist.family_id, kind=JourneyKind.SOLL, title=title, source_journey_id=ist.id
+        )
+        soll_id = int(
+            db["journeys"]
+            .insert(
+                {
+                    "family_id": soll.family_id,
+                    "kind": soll.kind.value,
+                    "title": soll.title,
+                    "source_journey_id": soll.source_journey_id,
+                    "created_at": _now(),
+                }
+            )
+            .last_pk
+        )
+        for step in ist.steps:
+            copy = step.model_copy(
+                update={
+                    "id": None,
+                    "journey_id": soll_id,
+                    "version": 0,
+                    "tags": [tag.model_copy(update={"id": None}) for tag in step.tags],
+                    "referrals": [r.model_copy(update={"id": None}) for r in step.referrals],
+                }
+            )
+            _write_step(db, copy)
+    return get_journey(db, soll_id)
+
+
+def _measure_from_row(row: dict[str, Any]) -> SollMeasure:
+    return SollMeasure(**row)
+
+
+def get_measure(db: Database, measure_id: int) -> SollMeasure:
+    rows = list(db.query("SELECT * FROM soll_measures WHERE id = ?", [measure_id]))
+    if not rows:
+        raise NotFoundError(t("soll.unknown_measure"))
+    return _measure_from_row(rows[0])
+
+
+def list_measures(db: Database, soll_journey_id: int) -> list[SollMeasure]:
+    """The measures of one Soll journey, in the order they were recorded."""
+    sql = "SELECT * FROM soll_measures WHERE soll_journey_id = ? ORDER BY id"
+    return [_measure_from_row(row) for row in db.query(sql, [soll_journey_id])]
+
+
+def _check_measure_references(db: Database, measure: SollMeasure) -> None:
+    """Name the problem in German: journey, barrier, member, service and the Ist tag."""
+    row = db.execute(
+        "SELECT family_id, kind, source_journey_id FROM journeys WHERE id = ?",
+        [measure.soll_journey_id],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(t("errors.unknown_journey"))
+    family_id, kind, source_journey_id = row
+    if kind != JourneyKind.SOLL.value:
+        raise InputError(t("soll.not_a_soll_journey"))
+    if not _exists(db, "barriers", "key", measure.barrier_key):
+        raise NotFoundError(t("errors.unknown_barrier", key=measure.barrier_key))
+    if measure.member_id is not None:
+        own = db.execute(
+            "SELECT 1 FROM members WHERE id = ? AND family_id = ?", [measure.member_id, family_id]
+        )
+        if not own.fetchone():
+            raise NotFoundError(t("errors.unknown_member"))
+    service = measure.responsible_service_id
+    if service is not None and not _exists(db, "services", "id", service):
+        raise NotFoundError(t("errors.unknown_service", id=service))
+    if measure.source_tag_id is not None:
+        in_source = db.execute(
+            "SELECT 1 FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id"
+            " WHERE bt.id = ? AND s.journey_id = ? AND bt.barrier_key = ?",
+            [measure.source_tag_id, source_journey_id, measure.barrier_key],
+        )
+        if not in_source.fetchone():
+            raise InputError(t("soll.tag_not_in_source"))
+
+
+def save_measure(db: Database, measure: SollMeasure) -> SollMeasure:
+    """Insert or update the measure for one barrier of a Soll journey.
+
+    The journey must be a Soll journey; the member must belong to its family; the Ist tag,
+    if named, must be a tag of the same barrier in the Ist journey the Soll was copied from.
+    """
+    if measure.soll_journey_id is None:
+        raise NotFoundError(t("errors.unknown_journey"))
+    row = measure.model_dump(mode="json", exclude={"id", "created_at"})
+    with write(db):
+        _check_measure_references(db, measure)
+        if measure.id is None:
+            measure_id = int(db["soll_measures"].insert({**row, "created_at": _now()}).last_pk)
+        else:
+            measure_id = measure.id
+            cursor = db.execute(
+                "UPDATE soll_measures SET barrier_key = ?, member_id = ?, source_tag_id = ?,"
+                " measure = ?, responsible_service_id = ?, responsible_text = ?, due_month = ?"
+                " WHERE id = ? AND soll_journey_id = ?",
+                [
+                    row["barrier_key"],
+                    row["member_id"],
+                    row["source_tag_id"],
+                    row["measure"],
+                    row["responsible_service_id"],
+                    row["responsible_text"],
+                    row["due_month"],
+                    measure_id,
+                    measure.soll_journey_id,
+                ],
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(t("soll.unknown_measure"))
+        saved = get_measure(db, measure_id)
+    return saved
+
+
+def delete_measure(db: Database, measure_id: int) -> None:
+    with write(db):
+        cursor = db.execute("DELETE FROM soll_measures WHERE id = ?", [measure_id])
+        if cursor.rowcount == 0:
+            raise NotFoundError(t("soll.unknown_measure"))
 
 
 # ---------------------------------------------------------------- whole datasets
@@ -1683,6 +1865,92 @@ def analysis_tag_summary(db: Database, scope: AnalysisScope) -> tuple[int, int, 
 def synthetic_family_ids(db: Database) -> set[int]:
     """The ids of the demo families, so that every view over them can say they are invented."""
     return {row[0] for row in db.execute("SELECT id FROM families WHERE synthetic = 1")}
+
+
+# ---------------------------------------------------------------- archetypes
+#
+# An archetype (persona journey) is stored as a synthetic family of team and Sozialraum
+# ``ARCHETYPE_TEAM`` (journeys/archetypes.py), so workshops use it like any journey. Its
+# inventions must not count as families: the aggregates below leave these families out,
+# and so should every analysis (``archetype_family_ids``).
+
+ARCHETYPE_TEAM = "Archetyp"
+
+
+def archetype_family_ids(db: Database) -> set[int]:
+    """The ids of the families that are archetypes, not real (or demo) households."""
+    rows = db.execute("SELECT id FROM families WHERE team = ?", [ARCHETYPE_TEAM])
+    return {row[0] for row in rows}
+
+
+def _archetype_source_where(sozialraeume: Iterable[str]) -> tuple[str, list[Any]]:
+    """Ist journeys of active families that are not archetypes, optionally of some Sozialräume."""
+    clauses = ["j.kind = 'ist'", "f.status != 'archiviert'", "f.team != ?"]
+    params: list[Any] = [ARCHETYPE_TEAM]
+    _where_in("f.sozialraum", sozialraeume, clauses, params)
+    return " AND ".join(clauses), params
+
+
+def stage_barrier_families(db: Database, sozialraeume: Iterable[str] = ()) -> pd.DataFrame:
+    """Per stage and barrier: how many distinct families had a tag of it at that stage.
+
+    Columns: stage_key, barrier_key, families, severity_mean. Only counts and means leave
+    this query (no text, code, member or service), so an archetype built from it cannot
+    carry anything of one family.
+    """
+    where, params = _archetype_source_where(sozialraeume)
+    rows = db.execute(
+        "SELECT s.stage_key, bt.barrier_key, COUNT(DISTINCT j.family_id), AVG(bt.severity)"
+        f" FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id {_SCOPE_JOINS}"
+        f" WHERE {where} GROUP BY s.stage_key, bt.barrier_key ORDER BY s.stage_key, bt.barrier_key",
+        params,
+    ).fetchall()
+    columns = {
+        "stage_key": "str",
+        "barrier_key": "str",
+        "families": "int64",
+        "severity_mean": "float64",
+    }
+    return pd.DataFrame(rows, columns=list(columns)).astype(columns)
+
+
+def stage_profiles(db: Database, sozialraeume: Iterable[str] = ()) -> pd.DataFrame:
+    """Per stage: distinct families with a step there, the mean emotion of those steps and
+    the typical channel (used by most families; ties go to the first key alphabetically).
+
+    Columns: stage_key, families, emotion_mean, channel.
+    """
+    where, params = _archetype_source_where(sozialraeume)
+    rows = db.execute(
+        "WITH scoped AS (SELECT s.stage_key, s.channel, s.emotion, j.family_id"
+        f"  FROM {_SCOPE_FROM} WHERE {where}),"
+        " channels AS (SELECT stage_key, channel, COUNT(DISTINCT family_id) AS n"
+        "  FROM scoped GROUP BY stage_key, channel),"
+        " ranked AS (SELECT stage_key, channel,"
+        "  ROW_NUMBER() OVER (PARTITION BY stage_key ORDER BY n DESC, channel) AS r FROM channels)"
+        " SELECT p.stage_key, p.families, p.emotion_mean, ranked.channel FROM"
+        " (SELECT stage_key, COUNT(DISTINCT family_id) AS families, AVG(emotion) AS emotion_mean"
+        "   FROM scoped GROUP BY stage_key) p"
+        " JOIN ranked ON ranked.stage_key = p.stage_key AND ranked.r = 1 ORDER BY p.stage_key",
+        params,
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["stage_key", "families", "emotion_mean", "channel"]).astype(
+        {"stage_key": "str", "families": "int64", "emotion_mean": "float64", "channel": "str"}
+    )
+
+
+def archetype_source_families(db: Database, sozialraeume: Iterable[str] = ()) -> pd.DataFrame:
+    """How many families an archetype is built from, by household type (the most common
+    one gives the archetype its household). Columns: household_type, families."""
+    where, params = _archetype_source_where(sozialraeume)
+    rows = db.execute(
+        f"SELECT f.household_type, COUNT(DISTINCT f.id) FROM {_SCOPE_FROM}"
+        f" WHERE {where} GROUP BY f.household_type ORDER BY f.household_type",
+        params,
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["household_type", "families"]).astype(
+        {"household_type": "str", "families": "int64"}
+    )
 
 
 def step_month_range(db: Database) -> tuple[str | None, str | None]:
