@@ -176,6 +176,11 @@ def _filters(families: pd.DataFrame) -> dict[str, Any]:
     _restore("fam_f_household", HOUSEHOLD_LABELS)
     _restore("fam_f_status", status_options)
     st.session_state.setdefault("fam_f_status", FamilyStatus.AKTIV.value)
+    for key in ("fam_f_search", "fam_f_sozialraum", "fam_f_household", "fam_f_status"):
+        if key in st.session_state:
+            # Hand the browser the value the list is filtered by: back from the other tab
+            # it may otherwise draw an empty control while the filter still applies.
+            st.session_state[key] = st.session_state[key]
     search_col, sozialraum_col, household_col, status_col = st.columns(
         [2, 2, 2, 2.6], vertical_alignment="bottom"
     )
@@ -350,6 +355,11 @@ def _selected_family(shown: pd.DataFrame) -> None:
     _restore(PICK_KEY, codes)
     if PICK_KEY not in st.session_state and st.session_state.get("family_code") in codes:
         st.session_state[PICK_KEY] = st.session_state["family_code"]
+    if st.session_state.get(PICK_KEY) is not None:
+        # Hand the browser the current label of the chosen family: after a change of
+        # household or Sozialraum (here or in another tab) it would send the old label
+        # back on the next click, and the choice would be lost.
+        st.session_state[PICK_KEY] = st.session_state[PICK_KEY]
     code = st.selectbox(
         t("families.pick"),
         codes,

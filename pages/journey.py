@@ -584,7 +584,16 @@ def _tag_text(ctx: Ctx, tag: BarrierTag) -> str:
         label = f"{label} :violet-badge[🔒 {t('widgets.sensitive_marker')}]"
     who = w.md(ctx.member_label(tag.member_id))
     severity = f"{w.severity_label(tag.severity)} {w.severity_dots(tag.severity)}"
-    return f"{label}  \n{who} · {severity}"
+    text = f"{label}  \n{who} · {severity}"
+    if tag.status is not TagStatus.ERKANNT:
+        # The date field below shows only the current status; the history stays readable.
+        history = [
+            f"{t(f'fields.{field}')} {day:%d.%m.%Y}"
+            for field in STATUS_DATE.values()
+            if (day := getattr(tag, field)) is not None
+        ]
+        text = f"{text}  \n:gray[{' · '.join(history)}]"
+    return text
 
 
 def _tag_help(ctx: Ctx, tag: BarrierTag) -> str | None:
@@ -1048,6 +1057,7 @@ def _map_section(ctx: Ctx) -> None:
         services=ctx.services,
         show_member_lanes=lanes,
     )
+    _graphviz_font_style()
     st.graphviz_chart(dot, width="stretch")
     st.caption(t("journey.map_caption"))
     try:
@@ -1075,6 +1085,19 @@ def _map_section(ctx: Ctx) -> None:
             on_click="ignore",
             key="journey_png",
         )
+
+
+def _graphviz_font_style() -> None:
+    """Let the map's text keep the font and size Graphviz laid it out with.
+
+    Streamlit styles every element inside a chart with its own font at 0.6rem, which
+    beats the SVG's font attributes: text then overflows its boxes. ``revert-layer``
+    hands the attributes back. A fixed rule, no user text.
+    """
+    st.html(
+        '<style>[data-testid="stGraphVizChart"] svg text'
+        " { font-family: revert-layer; font-size: revert-layer; }</style>"
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -95,8 +95,11 @@ def _picker(key: str, label: str, options: list[str], labels: dict[str, str]) ->
     if pending is not None:
         st.session_state[key] = pending
     choices = [NEW, *options]
-    if st.session_state.get(key) not in choices:
-        st.session_state[key] = NEW
+    # Set on every run, also when unchanged: the browser then gets the current label
+    # ("4. Kooperationsplan" after a rename or a move), or it would send the old label
+    # back on the next click and the choice would fall back to "new".
+    current = st.session_state.get(key)
+    st.session_state[key] = current if current in choices else NEW
     return st.selectbox(label, choices, format_func=lambda k: labels.get(k, k), key=key)
 
 

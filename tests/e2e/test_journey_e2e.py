@@ -1,0 +1,260 @@
+"""A coach's first session in a real browser: new family, two steps, a barrier, a reload.
+
+The promise of the journey page is "alles wird sofort gespeichert": after a reload the
+steps, the barrier and the journey map must still be there. The test drives chromium
+against the real ``streamlit run app.py`` (fixtures in conftest.py) and saves a screenshot
+at every stage under test-artifacts/screenshots/journey-e2e-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from e2e_support import exception_texts, screenshot, wait_for_app, wait_until_idle
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from barriers.taxonomy import load_taxonomy
+from journeys.i18n import t
+from journeys.models import AgeBand, HouseholdType, Role
+from journeys.reference import load_template
+
+SOZIALRAUM = "Ennigerloh"
+HOUSEHOLD = HouseholdType.ALLEINERZIEHEND
+AGE = AgeBand.A35_49
+FIRST_SERVICE = "Jobcenter Eingangszone Ennigerloh"
+SECOND_SERVICE = "Schuldner- und Insolvenzberatung Ennigerloh"
+SECOND_STAGE = "verweisberatung"
+FIRST_SEES = "Einen vollen Wartebereich ohne Wegweiser"
+BARRIER = "sprache.deutsch"
+SEVERITY = 3
+# A widget change starts a script run a moment after the event: wait that long before
+# asking whether the app is idle, or the question is answered by the run before.
+RERUN_GRACE_MS = 300
+# The grid of st.data_editor is a canvas; its cells are mirrored in an accessible table.
+GRID_OVERLAY = '[id^="gdg-overlay"]'
+GRID_ROW_HEIGHT = 35
+PICK_ATTEMPTS = 4
+
+STEP_CARDS = '[class*="st-key-journey_step_"]'
+MAP_SVG = '[data-testid="stGraphVizChart"] svg'
+
+
+# ---------------------------------------------------------------- waiting and widgets
+
+
+def after(page: Page, action: Callable[[], object]) -> None:
+    """Do something that makes Streamlit rerun, then wait until that run has finished."""
+    action()
+    page.wait_for_timeout(RERUN_GRACE_MS)
+    wait_until_idle(page)
+
+
+def keyed(page: Page, key: str) -> Locator:
+    """The container of the widget with ``key`` (Streamlit adds ``st-key-<key>``)."""
+    return page.locator(f".st-key-{key}")
+
+
+def click(page: Page, key: str) -> None:
+    """Click the button with widget key ``key`` and wait for the run it starts.
+
+    By role, not by tag: a button with a tooltip has a hidden twin in the DOM.
+    """
+    after(page, keyed(page, key).get_by_role("button").click)
+
+
+def choose(page: Page, key: str, option: str) -> None:
+    """Pick ``option`` in the selectbox or multiselect with widget key ``key``.
+
+    Typing filters the list first: long lists are virtualised, so an option far down
+    is not in the DOM until it is near. A dropdown that a late rerun closed is reopened.
+    """
+    box = keyed(page, key).locator("input").first
+    for _ in range(PICK_ATTEMPTS):
+        box.evaluate("el => el.scrollIntoView({block: 'center'})")
+        box.click()
+        box.fill(option)
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            choice.wait_for(timeout=3_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        after(page, choice.click)
+        return
+    raise AssertionError(f"„{option}“ ließ sich in {key} nicht auswählen")
+
+
+def grid(page: Page, key_prefix: str) -> Locator:
+    """The data editor whose widget key starts with ``key_prefix``.
+
+    The member table gets a new key (``…members<n>``) whenever a role button adds a row.
+    """
+    return page.locator(f'[class*="st-key-{key_prefix}"]').get_by_test_id("stDataFrame")
+
+
+def grid_cell(page: Page, key_prefix: str, column: int, row: int) -> Locator:
+    """The accessible mirror of a data-editor cell (column 1 is the first shown column)."""
+    return grid(page, key_prefix).locator(f"#glide-cell-{column}-{row}")
+
+
+def choose_in_grid(page: Page, key_prefix: str, column: int, row: int, option: str) -> None:
+    """Open a selectbox cell of a data editor with the keyboard and pick ``option``.
+
+    A click selects the first shown cell of the row; the arrow keys move to ``column``;
+    Enter opens its editor. Right after a rerun the grid may swallow the click, so a
+    wrong or missing editor is closed and the whole move is tried again.
+    """
+    table = grid(page, key_prefix)
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(PICK_ATTEMPTS):
+        wait_until_idle(page)
+        table.scroll_into_view_if_needed()
+        box = table.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 45, box["y"] + GRID_ROW_HEIGHT * (row + 1.5))
+        for _ in range(column - 1):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        try:
+            choice.wait_for(timeout=3_000)
+        except PlaywrightTimeout:
+            if page.locator(GRID_OVERLAY).count():
+                page.keyboard.press("Escape")
+            continue
+        after(page, choice.click)
+        return
+    raise AssertionError(f"„{option}“ ließ sich in der Tabelle {key_prefix} nicht wählen")
+
+
+def step_cards(page: Page) -> Locator:
+    return page.locator(STEP_CARDS)
+
+
+def step_ids(page: Page) -> list[int]:
+    """The ids of the step cards on screen, in journey order (from their widget keys)."""
+    classes = step_cards(page).evaluate_all("cards => cards.map(card => card.className)")
+    return [int(re.search(r"st-key-journey_step_(\d+)", c).group(1)) for c in classes]  # type: ignore[union-attr]
+
+
+def map_text(page: Page, node: str | None = None) -> str:
+    """The text of the map, or of one Graphviz node (``st_0`` is the first step's box),
+    its wrapped lines joined by spaces."""
+    texts = (
+        page.locator(MAP_SVG)
+        .locator("g.node")
+        .evaluate_all(
+            """(nodes, name) => nodes
+            .filter((n) => name === null || n.querySelector('title')?.textContent === name)
+            .map((n) => [...n.querySelectorAll('text')].map((x) => x.textContent).join(' '))""",
+            node,
+        )
+    )
+    return " ".join(" ".join(texts).split())
+
+
+# ---------------------------------------------------------------- the stages of the test
+
+
+def create_family(page: Page) -> str:
+    """Create a family with one member (mother, 35–49) on the families page; its code."""
+    tab = re.sub(r"^:material/\w+:\s*", "", t("families.tab_new"))
+    after(page, page.get_by_role("tab", name=tab).click)
+    code = page.get_by_test_id("stMetricValue").inner_text().strip()
+    assert re.fullmatch(r"BG-[0-9A-Z]{6}", code), code
+    choose(page, "fam_new0_sozialraum", SOZIALRAUM)
+    choose(page, "fam_new0_household", HOUSEHOLD.label)
+    click(page, f"fam_new0_add_{Role.MUTTER.value}")
+    editor = "fam_new0_members"
+    expect(grid_cell(page, editor, 1, 0)).to_have_text(Role.MUTTER.value)
+    choose_in_grid(page, editor, 2, 0, AGE.label)
+    expect(grid_cell(page, editor, 2, 0)).to_have_text(AGE.value)
+    screenshot(page, "journey-e2e-01-new-family-form")
+    click(page, "fam_new0_create")
+    expect(page.get_by_text(t("families.created", code=code))).to_be_visible()
+    screenshot(page, "journey-e2e-02-family-created")
+    return code
+
+
+def add_step(page: Page, service: str, *, stage: str | None = None, sees: str = "") -> None:
+    """Add a step with the step editor: stage (else the suggested one), service, a view."""
+    before = step_cards(page).count()
+    click(page, "journey_add")
+    expect(keyed(page, "journey_editor_new")).to_be_visible()
+    if stage:
+        choose(page, "jse_new_stage", stage)
+    choose(page, "jse_new_service", service)
+    if sees:
+        keyed(page, "jse_new_sees").locator("textarea").fill(sees)
+    click(page, "jse_new_save")
+    expect(keyed(page, "journey_editor_new")).to_have_count(0)
+    expect(step_cards(page)).to_have_count(before + 1)
+
+
+def tag_barrier(page: Page, step_id: int, barrier_option: str, severity: str) -> None:
+    """Tag a barrier on a step with the quick row: barrier, severity, one click."""
+    choose(page, f"jq_{step_id}_barrier", barrier_option)
+    after(page, keyed(page, f"jq_{step_id}_severity").get_by_role("radio", name=severity).click)
+    click(page, f"jq_{step_id}_go")
+
+
+def test_a_new_familys_journey_survives_a_reload(streamlit_server: str, page: Page) -> None:
+    taxonomy = load_taxonomy()
+    barrier = taxonomy.barrier(BARRIER)
+    barrier_option = t(
+        "widgets.barrier_option",
+        category=taxonomy.category(barrier.category).label,
+        barrier=barrier.label,
+    )
+    stage_label = next(s.label for s in load_template().stages if s.key == SECOND_STAGE)
+
+    page.goto(streamlit_server)
+    wait_for_app(page)
+    code = create_family(page)
+
+    click(page, "fam_created_open")
+    page.wait_for_url(re.compile(rf"/reise\?familie={code}$"))
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=t("journey.title", code=code))).to_be_visible()
+    expect(page.get_by_text(t("journey.no_steps"))).to_be_visible()
+    screenshot(page, "journey-e2e-03-empty-journey")
+
+    add_step(page, FIRST_SERVICE, sees=FIRST_SEES)
+    add_step(page, SECOND_SERVICE, stage=stage_label)
+    first, second = step_ids(page)
+    screenshot(page, "journey-e2e-04-two-steps")
+
+    tag_barrier(page, second, barrier_option, t(f"widgets.severity.{SEVERITY}"))
+    chip = keyed(page, f"journey_step_{second}").locator(
+        f'[class*="st-key-zchip--{barrier.category}--"]'
+    )
+    expect(chip).to_contain_text(barrier.label)
+    screenshot(page, "journey-e2e-05-barrier-tagged")
+
+    page.reload()
+    wait_for_app(page)
+    cards = step_cards(page)
+    expect(cards).to_have_count(2)
+    expect(cards.nth(0)).to_contain_text(FIRST_SERVICE)
+    expect(cards.nth(0)).to_contain_text(FIRST_SEES)
+    expect(cards.nth(1)).to_contain_text(SECOND_SERVICE)
+    expect(cards.nth(1)).to_contain_text(stage_label)
+    assert step_ids(page) == [first, second]
+    expect(chip).to_contain_text(barrier.label)
+    expect(chip).to_contain_text(t("common.whole_family"))
+    expect(chip).to_contain_text("●" * SEVERITY)
+    expect(keyed(page, f"journey_step_{first}").locator('[class*="st-key-zchip--"]')).to_have_count(
+        0
+    )
+    expect(page.get_by_text(t("journey.open_one"), exact=False)).to_be_visible()
+    screenshot(page, "journey-e2e-06-after-reload")
+
+    after(page, page.get_by_role("tab", name=t("journey.tab_map")).click)
+    expect(page.locator(MAP_SVG)).to_be_visible()
+    expect(page.locator(MAP_SVG).locator("g.node").first).to_be_attached()
+    assert FIRST_SERVICE in map_text(page, "st_0")
+    assert SECOND_SERVICE in map_text(page, "st_1")
+    assert barrier.label in map_text(page)
+    screenshot(page, "journey-e2e-07-journey-map")
+    assert exception_texts(page) == []
