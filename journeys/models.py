@@ -150,8 +150,8 @@ class Member(Base):
 
     @property
     def label(self) -> str:
-        """How the member is shown in lanes and pickers, e.g. ``Kind (6-14)``."""
-        return t("members.label", role=self.role.label, age=self.age_band.value)
+        """How the member is shown in lanes and pickers, e.g. ``Kind (6–14 Jahre)``."""
+        return t("members.label", role=self.role.label, age=self.age_band.label)
 
 
 # The case: a Bedarfsgemeinschaft under a random code.

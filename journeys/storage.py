@@ -452,9 +452,15 @@ def delete_barrier(db: Database, key: str) -> None:
             [key, key],
         )
         if used.fetchone()[0]:
-            raise InUseError(t("errors.barrier_in_use", key=key))
+            raise InUseError(t("errors.barrier_in_use", key=_label_of(db, "barriers", key)))
         db.execute("DELETE FROM barriers WHERE key = ?", [key])
         _count_taxonomy_edit(db)
+
+
+def _label_of(db: Database, table: str, key: str) -> str:
+    """The label a user knows a stage or barrier by (its key if it has none)."""
+    row = db.execute(f"SELECT label FROM [{table}] WHERE key = ?", [key]).fetchone()
+    return str(row[0]) if row else key
 
 
 def _exists(db: Database, table: str, column: str, value: object) -> bool:
@@ -538,7 +544,7 @@ def delete_stage(db: Database, key: str) -> None:
     """Delete an unused stage; a stage with steps raises ``InUseError`` (retire it)."""
     with write(db):
         if _exists(db, "steps", "stage_key", key):
-            raise InUseError(t("errors.stage_in_use", key=key))
+            raise InUseError(t("errors.stage_in_use", key=_label_of(db, "stages", key)))
         db.execute("DELETE FROM stages WHERE key = ?", [key])
 
 

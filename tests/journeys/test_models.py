@@ -254,7 +254,7 @@ def test_unknown_fields_are_refused_not_silently_dropped(model: type, values: di
 
 
 def test_member_label_names_role_and_age_band() -> None:
-    assert Member(role="kind", age_band="6-14").label == "Kind (6-14)"
+    assert Member(role="kind", age_band="6-14").label == "Kind (6–14 Jahre)"
 
 
 # ---------------------------------------------------------------- Referral, Service, Stage
