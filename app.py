@@ -18,11 +18,24 @@ PAGES = [
     ),
     st.Page("pages/journey.py", title=t("nav.journey"), icon=":material/route:", url_path="reise"),
     st.Page(
+        "pages/perspective.py",
+        title=t("nav.perspective"),
+        icon=":material/visibility:",
+        url_path="perspektive",
+    ),
+    st.Page(
         "pages/analysis.py",
         title=t("nav.analysis"),
         icon=":material/bar_chart:",
         url_path="auswertung",
     ),
+    st.Page(
+        "pages/report.py",
+        title=t("nav.report"),
+        icon=":material/description:",
+        url_path="bericht",
+    ),
+    st.Page("pages/data.py", title=t("nav.data"), icon=":material/swap_vert:", url_path="daten"),
     st.Page(
         "pages/settings.py",
         title=t("nav.settings"),

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from importlib import import_module
 from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol, TypeVar
@@ -878,8 +879,23 @@ class Importer(Protocol):
     def __call__(self, db: Database, data: bytes, *, check_only: bool = False) -> ImportSummary: ...
 
 
-# Importers by file extension: a CSV/XLSX barrier-list importer plugs in here.
-IMPORTERS: dict[str, Importer] = {".json": import_json}
+def _sheet_importer(name: str) -> Importer:
+    """An importer of ``journeys.sheetimport`` (barrier lists kept in spreadsheets), looked
+    up when called: that module builds on the problems and summary defined here."""
+
+    def run(db: Database, data: bytes, *, check_only: bool = False) -> ImportSummary:
+        sheetimport = import_module("journeys.sheetimport")
+        return getattr(sheetimport, name)(db, data, check_only=check_only)
+
+    return run
+
+
+# Importers by file extension.
+IMPORTERS: dict[str, Importer] = {
+    ".json": import_json,
+    ".csv": _sheet_importer("import_csv"),
+    ".xlsx": _sheet_importer("import_xlsx"),
+}
 
 
 def accepted_extensions() -> list[str]:

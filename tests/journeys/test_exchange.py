@@ -460,10 +460,10 @@ def test_a_file_is_imported_by_its_extension(source: Database, tmp_path: Path) -
 
 
 def test_an_extension_without_importer_names_the_accepted_ones(tmp_path: Path) -> None:
-    path = tmp_path / "barrieren.xlsx"
+    path = tmp_path / "barrieren.ods"
     path.write_bytes(b"PK")
     with pytest.raises(
-        InputError, match=r"„\.xlsx“ kann nicht importiert werden\. Möglich: \.json"
+        InputError, match=r"„\.ods“ kann nicht importiert werden\. Möglich: \.csv, \.json, \.xlsx"
     ):
         exchange.import_file(fresh(tmp_path), path)
 
