@@ -1,0 +1,66 @@
+"""The perspective change in a real browser: the arrow keys walk the steps, a "Nein" tags.
+
+What AppTest cannot show: the keyboard shortcuts of Zurück/Weiter (for a presenter on a
+projector) and the emotion curve drawn by Vega. Screenshots go to
+test-artifacts/screenshots/perspective-e2e-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+
+from e2e_support import exception_texts, screenshot, wait_for_app, wait_until_idle
+from playwright.sync_api import Page, expect
+
+RERUN_GRACE_MS = 300
+PICK_ATTEMPTS = 5
+POSITION = ".st-key-pv_position"
+CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+
+
+def after_rerun(page: Page) -> None:
+    page.wait_for_timeout(RERUN_GRACE_MS)
+    wait_until_idle(page)
+
+
+def open_a_family_with_steps(page: Page, base_url: str) -> None:
+    """Pick families from the list until one has steps (other tests add empty families)."""
+    page.goto(f"{base_url}/perspektive")
+    wait_for_app(page)
+    for attempt in range(PICK_ATTEMPTS):
+        page.locator(".st-key-perspective_family_pick").click()
+        for _ in range(attempt):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        after_rerun(page)
+        if page.locator(POSITION).count():
+            break
+    expect(page.locator(POSITION)).to_contain_text("Schritt 1 von")
+    page.wait_for_selector(CHART)
+
+
+def test_arrow_keys_walk_the_journey_and_nein_tags_a_barrier(
+    page: Page, streamlit_server: str
+) -> None:
+    open_a_family_with_steps(page, streamlit_server)
+    assert re.search(r"familie=BG-", page.url)
+    page.locator(".st-key-pv_step h3").click()  # focus on the page, not in a widget
+    page.keyboard.press("ArrowRight")
+    after_rerun(page)
+    expect(page.locator(POSITION)).to_contain_text("Schritt 2 von")
+    page.keyboard.press("ArrowLeft")
+    after_rerun(page)
+    expect(page.locator(POSITION)).to_contain_text("Schritt 1 von")
+    screenshot(page, "perspective-e2e-step")
+
+    first_block = page.locator('[class*="st-key-pv_q_"]').first
+    before = first_block.get_by_text("erfasst ✓").count()
+    nein = first_block.get_by_role("button", name="Nein")
+    count = nein.count()
+    nein.first.click()
+    after_rerun(page)
+    expect(page.locator('[data-testid="stToast"]')).to_contain_text("Erfasst")
+    # Every question of that barrier now says "erfasst ✓" for the chosen person.
+    expect(first_block.get_by_text("erfasst ✓")).to_have_count(before + count)
+    screenshot(page, "perspective-e2e-tagged")
+    assert exception_texts(page) == []
