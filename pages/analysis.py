@@ -630,7 +630,7 @@ def referrals_section(flt: AnalysisFilter) -> None:
             key=w.KEY_PREFIX + "ref_min",
         )
     dot = w.referral_dot(flt, min_count)
-    st.graphviz_chart(dot, width="stretch")
+    ui.graphviz_chart(dot, key="an_referrals")
     st.caption(t("analysis.graph_save"))
     w.graph_downloads(dot, t("analysis.referrals.file_graph"), "referrals")
     ranked = table.sort_values(["lost", "sent"], ascending=False, kind="stable")
@@ -690,7 +690,7 @@ def flow_section(flt: AnalysisFilter) -> None:
             key=f"{w.KEY_PREFIX}flow_min_{by}",
         )
     dot = w.flow_dot(flt, by, min_edge)
-    st.graphviz_chart(dot, width="stretch")
+    ui.graphviz_chart(dot, key="an_flow")
     st.caption(t("analysis.graph_save"))
     w.graph_downloads(dot, t("analysis.flow.file_graph", by=by), f"flow_{by}")
     names = dict(zip(nodes["key"].astype(str), nodes["label"], strict=True))

@@ -60,6 +60,7 @@ ICON_INFO = ":material/info:"
 ICON_JOURNEY = ":material/route:"
 ICON_LOCK = ":material/lock:"
 ICON_NO_MATCH = ":material/search_off:"
+ICON_REMOVE = ":material/person_remove:"
 ICON_RESTORE = ":material/unarchive:"
 ICON_SEARCH = ":material/search:"
 
@@ -222,7 +223,11 @@ def _filters(families: pd.DataFrame) -> dict[str, Any]:
 
 
 def table_frame(shown: pd.DataFrame, *, with_status: bool) -> pd.DataFrame:
-    """The rows as the table shows them: German labels, local time, link to the journey."""
+    """The rows as the table shows them: German labels, local time, link to the journey.
+
+    The widths of ``_table_config`` (plus the selection column) add up to less than the
+    content width of a 1400 px window with the sidebar open, so no column is cut off there.
+    """
     updated = pd.to_datetime(shown["updated_at"], utc=True, format="ISO8601")
     # Most telling first: on a narrow screen the table scrolls and the code stays pinned.
     frame = pd.DataFrame(
@@ -235,8 +240,8 @@ def table_frame(shown: pd.DataFrame, *, with_status: bool) -> pd.DataFrame:
             "steps": shown["steps"],
             "updated": updated.dt.tz_convert(t("families.timezone")),
             "status": shown["status"].map(STATUS_LABELS),
-            "synthetic": [t("common.synthetic_badge") if s else "" for s in shown["synthetic"]],
             "team": shown["team"],
+            "synthetic": shown["synthetic"].astype(bool),
         }
     ).reset_index(drop=True)
     if not with_status:
@@ -253,23 +258,23 @@ def _table_config() -> dict[str, Any]:
             t("families.col_code"),
             help=t("families.col_code_help"),
             display_text=r"familie=(.*)$",
-            width=105,
+            width=95,
             pinned=True,
         ),
-        "sozialraum": cc.TextColumn(t("families.col_sozialraum"), width=120),
-        "household": cc.TextColumn(t("families.col_household"), width=140),
-        "team": cc.TextColumn(t("families.col_team"), width=180),
+        "sozialraum": cc.TextColumn(t("families.col_sozialraum"), width=105),
+        "household": cc.TextColumn(t("families.col_household"), width=125),
+        "team": cc.TextColumn(t("families.col_team"), width=120),
         "members": cc.NumberColumn(
-            t("families.col_members"), help=t("families.col_members_help"), format="%d", width=90
+            t("families.col_members"), help=t("families.col_members_help"), format="%d", width=80
         ),
         "steps": cc.NumberColumn(
-            t("families.col_steps"), help=t("families.col_steps_help"), format="%d", width=75
+            t("families.col_steps"), help=t("families.col_steps_help"), format="%d", width=65
         ),
         "open_barriers": cc.NumberColumn(
             t("families.col_open_barriers"),
             help=t("families.col_open_barriers_help"),
             format="%d",
-            width=125,
+            width=115,
         ),
         "status": cc.TextColumn(t("families.col_status"), width="small"),
         "updated": cc.DatetimeColumn(
@@ -277,10 +282,11 @@ def _table_config() -> dict[str, Any]:
             help=t("families.col_updated_help"),
             format=t("families.datetime_format"),
             timezone=t("families.timezone"),
-            width=135,
+            width=125,
         ),
-        "synthetic": cc.TextColumn(
-            t("families.col_synthetic"), help=t("families.col_synthetic_help"), width=95
+        # A tick, not the word "synthetisch" on every row: the notice above says the rest.
+        "synthetic": cc.CheckboxColumn(
+            t("families.col_synthetic"), help=t("families.col_synthetic_help"), width=55
         ),
     }
 
@@ -440,10 +446,35 @@ def _family_summary(family: Family) -> None:
         view,
         hide_index=True,
         column_order=["role", "age_band", "languages", "needs_interpreter"],
-        column_config=_member_config(disabled=True, languages=common_languages()),
+        column_config=_member_view_config(),
         width="content",
         placeholder=t("common.none"),
     )
+
+
+def _member_view_config() -> dict[str, Any]:
+    """German headings and labels for the read-only member table of the chosen family."""
+    cc = st.column_config
+    return {
+        "role": cc.SelectboxColumn(
+            t("families.member_role"),
+            options=list(ROLE_LABELS),
+            format_func=ui.label_of(ROLE_LABELS),
+            width=150,
+        ),
+        "age_band": cc.SelectboxColumn(
+            t("families.member_age"),
+            options=list(AGE_LABELS),
+            format_func=ui.label_of(AGE_LABELS),
+            width=150,
+        ),
+        "languages": cc.ListColumn(t("families.member_languages"), width=320),
+        "needs_interpreter": cc.CheckboxColumn(
+            t("families.member_interpreter"),
+            help=t("families.member_interpreter_help"),
+            width=150,
+        ),
+    }
 
 
 def _family_actions(family: Family) -> None:
@@ -554,77 +585,118 @@ def member_payload(row: Mapping[str, Any]) -> dict[str, Any]:
     return member
 
 
-def apply_edits(rows: list[dict[str, Any]], state: Mapping[str, Any] | None) -> list[dict]:
-    """The member rows after the data editor's pending edits, as Streamlit applies them:
-    cell edits, then deletions (positions in the original rows), then additions."""
-    out = [dict(row) for row in rows]
-    if not state:
-        return out
-    for position, changes in (state.get("edited_rows") or {}).items():
-        if 0 <= int(position) < len(out):
-            out[int(position)].update(changes)
-    deleted = {int(p) for p in state.get("deleted_rows") or []}
-    out = [row for i, row in enumerate(out) if i not in deleted]
-    empty = dict.fromkeys(MEMBER_COLUMNS)
-    out += [{**empty, **added} for added in state.get("added_rows") or []]
-    return out
+def _member_key(prefix: str, uid: int, field: str) -> str:
+    """The widget key of one field of one member row (``uid`` stays while the row lives)."""
+    return f"{prefix}m{uid}_{field}"
 
 
-def _editor_key(prefix: str) -> str:
-    return f"{prefix}members{st.session_state.get(prefix + 'mrev', 0)}"
+MEMBER_FIELDS = ("role", "age_band", "languages", "needs_interpreter")
+
+
+def _new_row(prefix: str, member: Mapping[str, Any]) -> dict[str, Any]:
+    """A member row of the form: a stable ``uid`` for its widgets, the stored ``id`` (if
+    any) and the field values; the values also go into the widgets' state."""
+    uid = st.session_state.get(prefix + "uid", 0) + 1
+    st.session_state[prefix + "uid"] = uid
+    row = {
+        "uid": uid,
+        "id": _value(member.get("id")),
+        "role": _value(member.get("role")),
+        "age_band": _value(member.get("age_band")),
+        "languages": languages_of(member.get("languages")),
+        "needs_interpreter": bool(_value(member.get("needs_interpreter")) or False),
+    }
+    for field in MEMBER_FIELDS:
+        st.session_state[_member_key(prefix, uid, field)] = row[field]
+    return row
+
+
+def _set_rows(prefix: str, members: Iterable[Mapping[str, Any]]) -> None:
+    """Fill the member rows of a form (a new form, or the family opened for editing)."""
+    st.session_state[prefix + "rows"] = [_new_row(prefix, m) for m in members]
 
 
 def _add_member(prefix: str, role: str) -> None:
-    """Append a member with ``role`` to the table, keeping the edits made so far."""
-    rows = apply_edits(
-        st.session_state.get(prefix + "rows", []), st.session_state.get(_editor_key(prefix))
-    )
-    rows.append({"id": None, "role": role, "age_band": None, "languages": []})
-    st.session_state[prefix + "rows"] = rows
-    st.session_state[prefix + "mrev"] = st.session_state.get(prefix + "mrev", 0) + 1
+    """Append a member with ``role`` to the form, keeping the entries made so far."""
+    rows = st.session_state.setdefault(prefix + "rows", [])
+    rows.append(_new_row(prefix, {"role": role, "languages": []}))
 
 
-def _member_config(*, disabled: bool, languages: list[str]) -> dict[str, Any]:
-    cc = st.column_config
-    return {
-        "role": cc.SelectboxColumn(
-            t("families.member_role"),
-            options=list(ROLE_LABELS),
+def _remove_member(prefix: str, uid: int) -> None:
+    """Take a member out of the form; storage refuses it on save if barriers name them."""
+    rows = st.session_state.get(prefix + "rows", [])
+    st.session_state[prefix + "rows"] = [row for row in rows if row["uid"] != uid]
+    for field in MEMBER_FIELDS:
+        st.session_state.pop(_member_key(prefix, uid, field), None)
+
+
+def _member_fields(prefix: str, row: dict[str, Any], number: int, languages: list[str]) -> None:
+    """One member as ordinary form fields; the row keeps a copy of every value, so the
+    entries come back after a visit to another page (Streamlit forgets widget state)."""
+    uid = row["uid"]
+    keys = {field: _member_key(prefix, uid, field) for field in MEMBER_FIELDS}
+    for field, key in keys.items():
+        if key not in st.session_state:
+            st.session_state[key] = row[field]
+    with st.container(border=True, key=f"{prefix}member_{uid}"):
+        role_col, age_col, lang_col, interp_col, remove_col = st.columns(
+            [2, 2, 3.3, 2.4, 1.7], vertical_alignment="bottom"
+        )
+        role_col.selectbox(
+            t("families.member_role_n", n=number),
+            list(ROLE_LABELS),
+            key=keys["role"],
+            index=None,
+            placeholder=t("families.member_placeholder"),
             format_func=ui.label_of(ROLE_LABELS),
-            required=True,
-            disabled=disabled,
-            width=150,
-        ),
-        "age_band": cc.SelectboxColumn(
+        )
+        age_col.selectbox(
             t("families.member_age"),
-            options=list(AGE_LABELS),
+            list(AGE_LABELS),
+            key=keys["age_band"],
+            index=None,
+            placeholder=t("families.member_placeholder"),
             format_func=ui.label_of(AGE_LABELS),
-            required=True,
-            disabled=disabled,
-            width=150,
-        ),
-        "languages": cc.MultiselectColumn(
+        )
+        lang_col.multiselect(
             t("families.member_languages"),
-            help=None if disabled else t("families.member_languages_help"),
-            options=languages,
+            languages,
+            key=keys["languages"],
             accept_new_options=True,
-            disabled=disabled,
-            width=320,
-        ),
-        "needs_interpreter": cc.CheckboxColumn(
+            placeholder=t("families.member_languages_placeholder"),
+            help=t("families.member_languages_help"),
+        )
+        interp_col.checkbox(
             t("families.member_interpreter"),
+            key=keys["needs_interpreter"],
             help=t("families.member_interpreter_help"),
-            default=False,
-            disabled=disabled,
-            width=150,
-        ),
-    }
+        )
+        remove_col.button(
+            t("families.member_remove"),
+            key=_member_key(prefix, uid, "remove"),
+            icon=ICON_REMOVE,
+            help=t("families.member_remove_help"),
+            on_click=_remove_member,
+            args=(prefix, uid),
+        )
+    for field, key in keys.items():
+        row[field] = st.session_state.get(key)
 
 
 def _members_editor(prefix: str) -> list[dict[str, Any]]:
-    """The member table: quick buttons per role plus a dynamic data editor."""
+    """The members: quick buttons per role, then one row of German form fields per person.
+
+    Returns the input for the ``Member`` models; stored members keep their ids.
+    """
     st.markdown(f"**{t('families.members_heading')}**")
     st.caption(t("families.members_hint"))
+    rows: list[dict[str, Any]] = st.session_state.setdefault(prefix + "rows", [])
+    in_use = [lang for row in rows for lang in languages_of(row.get("languages"))]
+    languages = common_languages(in_use)
+    if not rows:
+        st.caption(t("families.members_empty"))
+    for number, row in enumerate(rows, start=1):
+        _member_fields(prefix, row, number, languages)
     buttons = st.container(horizontal=True)
     for role, label in ROLE_LABELS.items():
         buttons.button(
@@ -633,19 +705,7 @@ def _members_editor(prefix: str) -> list[dict[str, Any]]:
             on_click=_add_member,
             args=(prefix, role),
         )
-    rows = st.session_state.setdefault(prefix + "rows", [])
-    in_use = [lang for row in rows for lang in languages_of(row.get("languages"))]
-    edited = st.data_editor(
-        members_frame(rows),
-        key=_editor_key(prefix),
-        num_rows="dynamic",
-        hide_index=True,
-        column_order=["role", "age_band", "languages", "needs_interpreter"],
-        column_config=_member_config(disabled=False, languages=common_languages(in_use)),
-        width="stretch",
-        placeholder=t("families.cell_placeholder"),
-    )
-    return [member_payload(row) for row in edited.to_dict("records")]
+    return [member_payload(row) for row in rows]
 
 
 def _family_fields(prefix: str, *, current_sozialraum: str | None = None) -> dict[str, Any]:
@@ -692,7 +752,10 @@ def _family_fields(prefix: str, *, current_sozialraum: str | None = None) -> dic
 
 def _forget(prefix: str) -> None:
     """Drop the non-widget state of a finished form (widgets clean up after themselves)."""
-    for suffix in ("rows", "mrev", "code"):
+    for row in st.session_state.get(prefix + "rows", []):
+        for field in MEMBER_FIELDS:
+            st.session_state.pop(_member_key(prefix, row["uid"], field), None)
+    for suffix in ("rows", "uid", "code"):
         st.session_state.pop(prefix + suffix, None)
 
 
@@ -770,7 +833,7 @@ def _start_edit(family: Family) -> None:
     st.session_state[prefix + "sozialraum"] = family.sozialraum
     st.session_state[prefix + "household"] = family.household_type.value
     st.session_state[prefix + "team"] = family.team
-    st.session_state[prefix + "rows"] = [_member_row(m) for m in family.members]
+    _set_rows(prefix, [_member_row(m) for m in family.members])
     st.session_state.pop("fam_confirm_archive", None)
 
 

@@ -283,7 +283,13 @@ def _step_card(ctx: Ctx, step: Step, index: int, count: int) -> None:
         _perspective(step)
         _referral_lines(ctx, step)
         w.chips(_chips(ctx, step))
-        _quick_tag(ctx, step)
+        with st.popover(
+            t("journey.tag_open"),
+            icon=":material/sell:",
+            help=t("journey.tag_open_help"),
+            key=f"jq_{step.id}_open",
+        ):
+            _quick_tag(ctx, step)
         if step.tags:
             _tag_manager(ctx, step)
 
@@ -329,7 +335,12 @@ def _step_buttons(ctx: Ctx, step: Step, index: int, count: int) -> None:
 
 def _confirm_delete(ctx: Ctx, step: Step, index: int) -> None:
     stage = ctx.stages.get(step.stage_key, step.stage_key)
-    st.warning(t("journey.confirm_delete", n=index + 1, stage=w.md(stage), tags=len(step.tags)))
+    n_tags = len(step.tags)
+    tags = t("journey.confirm_delete_tags_one") if n_tags == 1 else ""
+    if n_tags > 1:
+        tags = t("journey.confirm_delete_tags_other", n=n_tags)
+    key = "journey.confirm_delete_with_tags" if n_tags else "journey.confirm_delete"
+    st.warning(t(key, n=index + 1, stage=w.md(stage), tags=tags))
     with st.container(horizontal=True, gap="small"):
         st.button(
             t("journey.confirm_yes"),
@@ -429,22 +440,28 @@ def _quick_keys(step_id: int | None) -> tuple[str, str, str]:
 
 
 def _quick_tag(ctx: Ctx, step: Step) -> None:
-    """Member, barrier, severity, one click: the few-clicks path of tagging."""
+    """Member, barrier, severity, one click: the few-clicks path of tagging.
+
+    Drawn inside the step's "Barriere markieren" popover, so a long journey is not a
+    list of tagging rows: it opens on the step where the coach needs it.
+    """
     member_key, barrier_key, severity_key = _quick_keys(step.id)
     options = ctx.member_options()
     if ss.get(member_key) not in options:
         last = ss.get(LAST_MEMBER, WHOLE_FAMILY)
         ss[member_key] = last if last in options else WHOLE_FAMILY
-    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
-        st.selectbox(
-            t("journey.tag_member"),
-            options,
-            key=member_key,
-            format_func=ctx.member_label,
-            width=190,
-        )
+    with st.container(width=460):
         chosen = w.barrier_picker(t("journey.tag_heading"), ctx.taxonomy, barrier_key)
-        w.severity_control(t("journey.tag_severity"), severity_key)
+        w.barrier_explanation(ctx.taxonomy, chosen)
+        with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+            st.selectbox(
+                t("journey.tag_member"),
+                options,
+                key=member_key,
+                format_func=ctx.member_label,
+                width=190,
+            )
+            w.severity_control(t("journey.tag_severity"), severity_key)
         st.button(
             t("journey.tag_button"),
             key=f"jq_{step.id}_go",
@@ -454,8 +471,7 @@ def _quick_tag(ctx: Ctx, step: Step) -> None:
             on_click=_add_tag,
             args=(ctx, step.id, step.month),
         )
-    w.barrier_explanation(ctx.taxonomy, chosen)
-    w.show_errors(f"quick{step.id}")
+        w.show_errors(f"quick{step.id}")
 
 
 def _add_tag(ctx: Ctx, step_id: int, month: str) -> None:
@@ -1057,8 +1073,7 @@ def _map_section(ctx: Ctx) -> None:
         services=ctx.services,
         show_member_lanes=lanes,
     )
-    _graphviz_font_style()
-    st.graphviz_chart(dot, width="stretch")
+    ui.graphviz_chart(dot, key="journey_map")
     st.caption(t("journey.map_caption"))
     try:
         svg = _svg(dot)
@@ -1085,19 +1100,6 @@ def _map_section(ctx: Ctx) -> None:
             on_click="ignore",
             key="journey_png",
         )
-
-
-def _graphviz_font_style() -> None:
-    """Let the map's text keep the font and size Graphviz laid it out with.
-
-    Streamlit styles every element inside a chart with its own font at 0.6rem, which
-    beats the SVG's font attributes: text then overflows its boxes. ``revert-layer``
-    hands the attributes back. A fixed rule, no user text.
-    """
-    st.html(
-        '<style>[data-testid="stGraphVizChart"] svg text'
-        " { font-family: revert-layer; font-size: revert-layer; }</style>"
-    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -148,3 +148,38 @@ def synthetic_notice(is_synthetic: bool) -> None:
 def label_of(options: dict[T, str]) -> Callable[[T], str]:
     """A ``format_func`` for selectboxes over keys with German labels."""
     return lambda key: options.get(key, str(key))
+
+
+# Streamlit styles every element inside a chart with its own font at 0.6rem, which beats
+# the SVG's font attributes: text then overflows its boxes; ``revert-layer`` hands the
+# attributes back. In the natural-size container the drawing keeps the size Graphviz laid
+# it out with (``max-width: none``) and its frame scrolls instead of shrinking it; the frame
+# is at most 80 % of the window high, so its sideways scroll bar stays in sight.
+# A fixed rule: no user text ever goes into it.
+_GRAPHVIZ_STYLE = (
+    "<style>"
+    '[data-testid="stGraphVizChart"] svg text'
+    " { font-family: revert-layer; font-size: revert-layer; }"
+    '[class*="st-key-zgraph_natural_"] [data-testid="stGraphVizChart"]'
+    " { overflow: auto; max-width: 100%; max-height: 80vh; }"
+    '[class*="st-key-zgraph_natural_"] [data-testid="stGraphVizChart"] svg'
+    " { max-width: none; width: auto; height: auto; }"
+    "</style>"
+)
+
+
+def graphviz_chart(dot: str, *, key: str) -> None:
+    """Draw a Graphviz drawing readable at any length: natural size, scrolling sideways.
+
+    ``st.graphviz_chart`` shrinks a wide drawing to the page width, so a long journey or a
+    big network ends up with text a few pixels high. Here the drawing keeps its natural
+    size inside a frame that scrolls; a toggle above fits it to the page for an overview.
+    Used by every page that draws Graphviz, so all graphs behave alike.
+    """
+    fit = st.toggle(
+        t("common.graph_fit"), value=False, key=f"{key}_fit", help=t("common.graph_fit_help")
+    )
+    st.html(_GRAPHVIZ_STYLE)
+    mode = "fit" if fit else "natural"
+    with st.container(key=f"zgraph_{mode}_{key}"):
+        st.graphviz_chart(dot, width="stretch" if fit else "content")

@@ -79,13 +79,15 @@ def month_picker(label: str, key: str, *, value: str, first_year: int = 2000) ->
     """A month as two selectboxes (year, month); returns ``YYYY-MM``.
 
     Month precision is what the design asks for; a full date picker would invent a day.
-    ``value`` is used only when the widgets have no state yet.
+    ``value`` is used only when the widgets have no state yet. The years run from next
+    year down, so the recent ones are at the top of the list.
     """
     year_key, month_key = f"{key}_year", f"{key}_month"
     start = first_day(value)
     shown = int(st.session_state.setdefault(year_key, start.year))
     st.session_state.setdefault(month_key, start.month)
-    years = list(range(min(first_year, shown), max(date.today().year + 2, shown + 1)))
+    # Newest first: the year a coach wants is almost always this one or the last.
+    years = list(range(max(date.today().year + 1, shown), min(first_year, shown) - 1, -1))
     left, right = st.columns([3, 2])
     with left:
         number = st.selectbox(

@@ -32,9 +32,6 @@ SEVERITY = 3
 # A widget change starts a script run a moment after the event: wait that long before
 # asking whether the app is idle, or the question is answered by the run before.
 RERUN_GRACE_MS = 300
-# The grid of st.data_editor is a canvas; its cells are mirrored in an accessible table.
-GRID_OVERLAY = '[id^="gdg-overlay"]'
-GRID_ROW_HEIGHT = 35
 PICK_ATTEMPTS = 4
 
 STEP_CARDS = '[class*="st-key-journey_step_"]'
@@ -86,46 +83,12 @@ def choose(page: Page, key: str, option: str) -> None:
     raise AssertionError(f"„{option}“ ließ sich in {key} nicht auswählen")
 
 
-def grid(page: Page, key_prefix: str) -> Locator:
-    """The data editor whose widget key starts with ``key_prefix``.
-
-    The member table gets a new key (``…members<n>``) whenever a role button adds a row.
-    """
-    return page.locator(f'[class*="st-key-{key_prefix}"]').get_by_test_id("stDataFrame")
-
-
-def grid_cell(page: Page, key_prefix: str, column: int, row: int) -> Locator:
-    """The accessible mirror of a data-editor cell (column 1 is the first shown column)."""
-    return grid(page, key_prefix).locator(f"#glide-cell-{column}-{row}")
-
-
-def choose_in_grid(page: Page, key_prefix: str, column: int, row: int, option: str) -> None:
-    """Open a selectbox cell of a data editor with the keyboard and pick ``option``.
-
-    A click selects the first shown cell of the row; the arrow keys move to ``column``;
-    Enter opens its editor. Right after a rerun the grid may swallow the click, so a
-    wrong or missing editor is closed and the whole move is tried again.
-    """
-    table = grid(page, key_prefix)
-    choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(PICK_ATTEMPTS):
-        wait_until_idle(page)
-        table.scroll_into_view_if_needed()
-        box = table.bounding_box()
-        assert box is not None
-        page.mouse.click(box["x"] + 45, box["y"] + GRID_ROW_HEIGHT * (row + 1.5))
-        for _ in range(column - 1):
-            page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
-        try:
-            choice.wait_for(timeout=3_000)
-        except PlaywrightTimeout:
-            if page.locator(GRID_OVERLAY).count():
-                page.keyboard.press("Escape")
-            continue
-        after(page, choice.click)
-        return
-    raise AssertionError(f"„{option}“ ließ sich in der Tabelle {key_prefix} nicht wählen")
+def member_uids(page: Page, prefix: str) -> list[str]:
+    """The row ids of the member rows of a family form, from their role boxes' keys."""
+    classes = page.locator(f'[class*="st-key-{prefix}m"][class*="_role"]').evaluate_all(
+        "boxes => boxes.map(box => box.className)"
+    )
+    return [re.search(rf"st-key-{prefix}m(\d+)_role", c).group(1) for c in classes]  # type: ignore[union-attr]
 
 
 def step_cards(page: Page) -> Locator:
@@ -166,10 +129,14 @@ def create_family(page: Page) -> str:
     choose(page, "fam_new0_sozialraum", SOZIALRAUM)
     choose(page, "fam_new0_household", HOUSEHOLD.label)
     click(page, f"fam_new0_add_{Role.MUTTER.value}")
-    editor = "fam_new0_members"
-    expect(grid_cell(page, editor, 1, 0)).to_have_text(Role.MUTTER.value)
-    choose_in_grid(page, editor, 2, 0, AGE.label)
-    expect(grid_cell(page, editor, 2, 0)).to_have_text(AGE.value)
+    # The new member is a row of ordinary German form fields, the role already chosen.
+    [uid] = member_uids(page, "fam_new0_")
+    role = keyed(page, f"fam_new0_m{uid}_role")
+    expect(role).to_contain_text(t("families.member_role_n", n=1))
+    expect(role.get_by_role("combobox")).to_have_value(Role.MUTTER.label)
+    choose(page, f"fam_new0_m{uid}_age_band", AGE.label)
+    age = keyed(page, f"fam_new0_m{uid}_age_band").get_by_role("combobox")
+    expect(age).to_have_value(AGE.label)
     screenshot(page, "journey-e2e-01-new-family-form")
     click(page, "fam_new0_create")
     expect(page.get_by_text(t("families.created", code=code))).to_be_visible()
@@ -193,7 +160,10 @@ def add_step(page: Page, service: str, *, stage: str | None = None, sees: str = 
 
 
 def tag_barrier(page: Page, step_id: int, barrier_option: str, severity: str) -> None:
-    """Tag a barrier on a step with the quick row: barrier, severity, one click."""
+    """Tag a barrier on a step: open its "Barriere markieren", pick barrier and severity,
+    one click."""
+    click(page, f"jq_{step_id}_open")
+    expect(keyed(page, f"jq_{step_id}_barrier")).to_be_visible()
     choose(page, f"jq_{step_id}_barrier", barrier_option)
     after(page, keyed(page, f"jq_{step_id}_severity").get_by_role("radio", name=severity).click)
     click(page, f"jq_{step_id}_go")

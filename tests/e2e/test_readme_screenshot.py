@@ -1,7 +1,8 @@
 """The journey map of a demo family, as the browser draws it: the picture in the README.
 
 The test opens the map tab of a demo family with a rich journey (several members, both
-barrier sides, referrals, all three barrier statuses) and checks that the map is drawn
+barrier sides, referrals, all three barrier statuses) and checks that the map is shown at
+its natural size in a frame that scrolls sideways, and, fitted to the page, drawn
 whole: every step box and the legend inside the picture, the text in the font Graphviz
 laid it out with. It saves an element screenshot of the chart under test-artifacts/;
 with ``UPDATE_README_SCREENSHOT=1`` it writes docs/journey-map.png instead, the image the
@@ -91,7 +92,27 @@ def test_journey_map_is_drawn_whole_for_the_readme(
     expect(page.get_by_role("heading", name=t("journey.title", code=code))).to_be_visible()
     page.get_by_role("tab", name=t("journey.tab_map")).click()
     chart = page.get_by_test_id("stGraphVizChart")
-    expect(chart.locator("svg")).to_be_visible()
+    expect(chart.locator("svg g.node").first).to_be_attached()
+    settle(page)
+
+    # On screen the map keeps its natural size, readable, and its frame scrolls sideways
+    # rather than shrinking the text.
+    natural = chart.evaluate(
+        """(frame) => {
+            const svg = frame.querySelector('svg');
+            return [frame.scrollWidth, frame.clientWidth,
+                    svg.getBoundingClientRect().width, svg.width.baseVal.value];
+        }"""
+    )
+    scroll_width, frame_width, drawn_width, laid_out_width = natural
+    assert scroll_width > frame_width
+    assert abs(drawn_width - laid_out_width) < 2
+
+    # For the README the coach's "An Seitenbreite anpassen" draws it whole.
+    page.locator(".st-key-journey_map_fit").get_by_text(t("common.graph_fit")).click()
+    page.wait_for_timeout(300)
+    expect(page.locator(".st-key-zgraph_fit_journey_map svg g.node").first).to_be_attached()
+    chart = page.locator(".st-key-zgraph_fit_journey_map").get_by_test_id("stGraphVizChart")
     settle(page)
 
     # Whole: the picture is not cut; every box of the map (steps, lanes, legend) lies

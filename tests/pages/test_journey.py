@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
+from journeys.i18n import t
 from journeys.models import (
     AgeBand,
     Arrival,
@@ -169,6 +170,10 @@ def test_adding_a_step_in_the_form_stores_it(db: Database, family: Family) -> No
     at.selectbox(key="jse_new_stage").select("antrag")
     at.selectbox(key="jse_new_service").select(service.id)
     at.selectbox(key="jse_new_channel").select(Channel.ONLINE)
+    # The newest years come first in the year list; the current year is preselected.
+    years = [int(y) for y in at.selectbox(key="jse_new_month_year").options]
+    assert years[0] >= date.today().year and years == sorted(years, reverse=True)
+    assert at.selectbox(key="jse_new_month_year").value == date.today().year
     at.selectbox(key="jse_new_month_month").select(3)
     at.selectbox(key="jse_new_month_year").select(2025)
     at.multiselect(key="jse_new_members").select(child.id)
@@ -249,6 +254,7 @@ def test_deleting_a_step_asks_first_and_then_deletes(db: Database, family: Famil
     run(at)
     assert len(steps_of(db, family)) == 2
     assert "wirklich löschen" in at.warning[0].value
+    assert "Barriere" not in at.warning[0].value  # no "Seine Barrieren (0)"
     at.button(key=f"journey_delete_no_{second.id}").click()
     run(at)
     assert not at.warning and len(steps_of(db, family)) == 2
@@ -257,6 +263,21 @@ def test_deleting_a_step_asks_first_and_then_deletes(db: Database, family: Famil
     at.button(key=f"journey_delete_yes_{second.id}").click()
     run(at)
     assert [s.id for s in steps_of(db, family)] == [first.id]
+
+
+def test_delete_question_names_the_barriers_in_proper_german(db: Database, family: Family) -> None:
+    [step] = add_steps(db, family, ["erstkontakt"])
+    for number, key in enumerate(["information.rechte", "existenz.schulden"], start=1):
+        storage.add_tag(db, step.id, BarrierTag(barrier_key=key, identified_on=date(2025, 1, 1)))
+        at = open_page(family.code)
+        at.button(key=f"journey_delete_{step.id}").click()
+        run(at)
+        expected = (
+            t("journey.confirm_delete_tags_one")
+            if number == 1
+            else t("journey.confirm_delete_tags_other", n=number)
+        )
+        assert expected in at.warning[0].value
 
 
 def test_outcome_verwiesen_opens_a_referral_that_is_saved(db: Database, family: Family) -> None:
@@ -341,6 +362,15 @@ def test_tagging_a_barrier_takes_a_few_clicks_and_stores_member_and_severity(
     first, second = add_steps(db, family, ["erstkontakt", "antrag"])
     mother = family.members[0]
     at = open_page(family.code)
+    # One "Barriere markieren" button per step opens the tagging fields of that step only:
+    # a long journey is not a list of repeated tagging rows.
+    popovers = at.get("popover")
+    assert [p.proto.popover.label for p in popovers] == [t("journey.tag_open")] * 2
+    assert [b.key for b in popovers[0].button] == [f"jq_{first.id}_go"]
+    assert {s.key for s in popovers[1].selectbox} == {
+        f"jq_{second.id}_barrier",
+        f"jq_{second.id}_member",
+    }
     assert at.selectbox(key=f"jq_{first.id}_member").value == 0  # ganze Familie
     at.selectbox(key=f"jq_{first.id}_member").select(mother.id)
     at.selectbox(key=f"jq_{first.id}_barrier").select("sprache.behoerdendeutsch")
