@@ -53,7 +53,16 @@ def test_arrow_keys_walk_the_journey_and_nein_tags_a_barrier(
     expect(page.locator(POSITION)).to_contain_text("Schritt 1 von")
     screenshot(page, "perspective-e2e-step")
 
-    first_block = page.locator('[class*="st-key-pv_q_"]').first
+    # Barriers already tagged on the step come first and have no "Nein" any more: take the
+    # first block that still asks, and pin it by its key (after the click it has no "Nein").
+    asking = (
+        page.locator('[class*="st-key-pv_q_"]')
+        .filter(has=page.get_by_role("button", name="Nein"))
+        .first
+    )
+    key = re.search(r"st-key-pv_q_\S+", asking.get_attribute("class") or "")
+    assert key, "no question block still asks"
+    first_block = page.locator(f".{key.group(0)}")
     before = first_block.get_by_text("erfasst ✓").count()
     nein = first_block.get_by_role("button", name="Nein")
     count = nein.count()
