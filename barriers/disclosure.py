@@ -1335,7 +1335,7 @@ def assert_committee_safe(
     """Raise ``DisclosureError`` unless the table may go to a committee.
 
     Refused: a column outside ``ALLOWED_COLUMNS`` (codes, notes, member details have no
-    place there), a case code (BG-XXXXXX) or free text (line breaks, overlong text) in any
+    place there), a case code (such as BG-7K3Q9X) or free text (line breaks, overlong text) in any
     cell, column or index, a count column with a shown value ``0 < n < k``, with
     ``n_scope`` a family count with fewer than ``k`` families outside it, and with
     ``taxonomy`` a barrier of a sensitive category. A ``SuppressedTable`` is checked in

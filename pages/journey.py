@@ -29,7 +29,6 @@ from journeys.models import (
     BarrierTag,
     Channel,
     Family,
-    HouseholdType,
     Journey,
     Outcome,
     Service,
@@ -39,8 +38,6 @@ from journeys.models import (
 from pages import ui
 from pages import widgets as w
 
-PARAM = "familie"  # the query parameter: ?familie=BG-XXXXXX
-FAMILY_KEY = "family_code"  # shared with the other pages
 PICK = "journey_family_pick"
 EDIT = "journey_edit"  # "new" or the id of the step whose editor is open
 CONFIRM = "journey_confirm_delete"  # id of the step waiting for delete confirmation
@@ -112,80 +109,14 @@ class Ctx:
 # ---------------------------------------------------------------- which family
 
 
-def _requested_code() -> str | None:
-    """The case code from the URL, else the one chosen earlier in this session."""
-    code = str(st.query_params.get(PARAM) or ss.get(FAMILY_KEY) or "").strip().upper()
-    return code or None
-
-
 def _on_pick() -> None:
-    code = ss.get(PICK)
-    if code:
-        st.query_params[PARAM] = code
-        ss[FAMILY_KEY] = code
-        _close_editor()
-        ss.pop(CONFIRM, None)
-
-
-def _family_picker(current: str | None) -> bool:
-    """The selectbox of active families; ``False`` when there are no families at all."""
-    table = ui.families()
-    if table.empty:
-        return False
-    labels = {
-        row.code: t(
-            "journey.family_option",
-            code=row.code,
-            sozialraum=row.sozialraum,
-            household=HouseholdType(row.household_type).label,
-        )
-        for row in table.itertuples()
-    }
-    codes = sorted(table.loc[table["status"] == "aktiv", "code"])
-    if current and current not in codes:
-        codes.insert(0, current)  # an archived family opened by its URL
-    ss[PICK] = current
-    st.selectbox(
-        t("journey.pick_family"),
-        codes,
-        index=None,
-        key=PICK,
-        format_func=lambda code: labels.get(code, code),
-        placeholder=t("journey.pick_placeholder"),
-        help=t("journey.pick_help"),
-        on_change=_on_pick,
-    )
-    return True
-
-
-def _back_link() -> None:
-    w.page_link("pages/families.py", t("widgets.back_to_families"), url_path="familien", icon="👪")
+    """Another family: close the editor and any open confirmation of the previous one."""
+    _close_editor()
+    ss.pop(CONFIRM, None)
 
 
 def _select_family() -> Family | None:
-    """Resolve the family from URL or session, keep the URL in sync, or explain why not."""
-    code = _requested_code()
-    family_id = storage.find_family_id(ui.db(), code) if code else None
-    title, picker = st.columns([3, 2], vertical_alignment="bottom")
-    with picker:
-        any_family = _family_picker(code if family_id else None)
-    with title:
-        st.title(t("journey.title", code=code) if family_id else t("nav.journey"), anchor=False)
-    if not any_family:
-        st.info(t("journey.no_families"))
-        _back_link()
-        return None
-    if code is None:
-        st.info(t("journey.no_family"))
-        return None
-    if family_id is None:
-        st.warning(t("journey.unknown_family", code=w.md(code)))
-        _back_link()
-        return None
-    if st.query_params.get(PARAM) != code:
-        st.query_params[PARAM] = code
-    ss[FAMILY_KEY] = code
-    return storage.get_family(ui.db(), family_id)
+    return w.select_family("journey", pick_key=PICK, page_title=t("nav.journey"), on_pick=_on_pick)
 
 
 def _header(family: Family) -> None:

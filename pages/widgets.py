@@ -19,8 +19,10 @@ from pydantic import ValidationError
 from streamlit.errors import StreamlitPageNotFoundError
 
 from barriers.taxonomy import Barrier, Taxonomy
+from journeys import storage
 from journeys.errors import ZugangsatlasError, german_messages
 from journeys.i18n import t
+from journeys.models import Family, HouseholdType
 from pages import ui
 
 T = TypeVar("T")
@@ -282,3 +284,108 @@ def show_errors(scope: str) -> None:
     messages = st.session_state.get(_ERRORS, {}).get(scope)
     if messages:
         ui.show_errors(messages)
+
+
+# ---------------------------------------------------------------- which family
+
+FAMILY_PARAM = "familie"  # the query parameter: ?familie=BG-7K3Q9X, bookmarkable
+FAMILY_KEY = "family_code"  # the family chosen last, shared by the case pages
+
+
+def requested_family_code() -> str | None:
+    """The case code from the URL, else the one chosen earlier in this session."""
+    state = st.session_state
+    code = str(st.query_params.get(FAMILY_PARAM) or state.get(FAMILY_KEY) or "")
+    return code.strip().upper() or None
+
+
+def _family_picker(
+    ns: str, pick_key: str, current: str | None, on_pick: Callable[[], None]
+) -> bool:
+    """The selectbox of active families; ``False`` when there are no families at all."""
+    table = ui.families()
+    if table.empty:
+        return False
+    labels = {
+        row.code: t(
+            f"{ns}.family_option",
+            code=row.code,
+            sozialraum=row.sozialraum,
+            household=HouseholdType(row.household_type).label,
+        )
+        for row in table.itertuples()
+    }
+    codes = sorted(table.loc[table["status"] == "aktiv", "code"])
+    if current and current not in codes:
+        codes.insert(0, current)  # an archived family opened by its URL
+    st.session_state[pick_key] = current
+    st.selectbox(
+        t(f"{ns}.pick_family"),
+        codes,
+        index=None,
+        key=pick_key,
+        format_func=lambda code: labels.get(code, code),
+        placeholder=t(f"{ns}.pick_placeholder"),
+        help=t(f"{ns}.pick_help"),
+        on_change=on_pick,
+    )
+    return True
+
+
+def select_family(
+    ns: str,
+    *,
+    pick_key: str,
+    page_title: str,
+    title_key: str | None = None,
+    on_pick: Callable[[], None] | None = None,
+) -> Family | None:
+    """The family a case page shows: from the URL or the session, else a picker.
+
+    Keeps ``?familie=CODE`` in sync so the page can be bookmarked and two tabs show the
+    same family; explains in German when there is no family, none chosen, or the code is
+    unknown. Texts come from namespace ``ns`` (``family_option``, ``pick_family``,
+    ``pick_placeholder``, ``pick_help``, ``title``, ``no_families``, ``no_family``,
+    ``unknown_family``); ``on_pick`` runs after the user picks another family.
+    """
+
+    def picked() -> None:
+        code = st.session_state.get(pick_key)
+        if code:
+            st.query_params[FAMILY_PARAM] = code
+            st.session_state[FAMILY_KEY] = code
+            if on_pick:
+                on_pick()
+
+    code = requested_family_code()
+    family_id = storage.find_family_id(ui.db(), code) if code else None
+    title, picker = st.columns([3, 2], vertical_alignment="bottom")
+    with picker:
+        any_family = _family_picker(ns, pick_key, code if family_id else None, picked)
+    with title, st.container(key=title_key):
+        st.title(t(f"{ns}.title", code=code) if family_id else page_title, anchor=False)
+    if not any_family:
+        st.info(t(f"{ns}.no_families"))
+        back_to_families()
+        return None
+    if code is None:
+        st.info(t(f"{ns}.no_family"))
+        return None
+    if family_id is None:
+        st.warning(t(f"{ns}.unknown_family", code=md(code)))
+        back_to_families()
+        return None
+    if st.query_params.get(FAMILY_PARAM) != code:
+        st.query_params[FAMILY_PARAM] = code
+    st.session_state[FAMILY_KEY] = code
+    return storage.get_family(ui.db(), family_id)
+
+
+def back_to_families() -> None:
+    """A link back to the family list."""
+    page_link(
+        "pages/families.py",
+        t("widgets.back_to_families"),
+        url_path="familien",
+        icon=":material/family_restroom:",
+    )
