@@ -44,7 +44,8 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     out.columns = [neutralise(str(c)) for c in out.columns]
     for column in out.columns:
         out[column] = _neutralise_text(out[column])
-    with_index = not isinstance(out.index, pd.RangeIndex)
+    # A sorted or filtered frame keeps its old row numbers: those are no information.
+    with_index = out.index.name is not None or not pd.api.types.is_integer_dtype(out.index)
     if with_index:
         out.index = out.index.map(neutralise)
         out.index.name = neutralise(out.index.name) if out.index.name is not None else None

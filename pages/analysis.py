@@ -149,7 +149,7 @@ def recurrence_section(flt: AnalysisFilter) -> None:
     )
     w.table(
         show,
-        file_name=f"{t('analysis.recurrence.file')}-{level}",
+        file_name=f"{t('analysis.recurrence.file')}-{t(f'analysis.file_part.{level}')}",
         key=f"rec_{level}",
         column_config={
             t("analysis.col.key"): None,
@@ -217,7 +217,7 @@ def where_section(flt: AnalysisFilter) -> None:
     )
     w.show_chart(
         chart,
-        t("analysis.where.file", by=by),
+        t("analysis.where.file", by=t(f"analysis.file_part.{by}")),
         key=f"{w.KEY_PREFIX}where_chart_{by}",
         pick=w.Pick(
             box_key,
@@ -238,7 +238,11 @@ def where_section(flt: AnalysisFilter) -> None:
         .rename_axis(index=row_title, columns=None)
         .reset_index()
     )
-    w.table(wide, file_name=t("analysis.where.file", by=by), key=f"where_{by}")
+    w.table(
+        wide,
+        file_name=t("analysis.where.file", by=t(f"analysis.file_part.{by}")),
+        key=f"where_{by}",
+    )
     ranked = df.sort_values("families", ascending=False)
     label = {
         (r.row_key, r.category): t(
@@ -444,7 +448,7 @@ def lifecycle_section(flt: AnalysisFilter, figures: dict[str, Any]) -> None:
     )
     w.table(
         show,
-        file_name=f"{t('analysis.lifecycle.file_summary')}-{level}",
+        file_name=f"{t('analysis.lifecycle.file_summary')}-{t(f'analysis.file_part.{level}')}",
         key=f"life_{level}",
         column_config={
             t("analysis.col.share_removed") + " (%)": st.column_config.ProgressColumn(
@@ -692,7 +696,9 @@ def flow_section(flt: AnalysisFilter) -> None:
     dot = w.flow_dot(flt, by, min_edge)
     ui.graphviz_chart(dot, key="an_flow")
     st.caption(t("analysis.graph_save"))
-    w.graph_downloads(dot, t("analysis.flow.file_graph", by=by), f"flow_{by}")
+    w.graph_downloads(
+        dot, t("analysis.flow.file_graph", by=t(f"analysis.file_part.{by}")), f"flow_{by}"
+    )
     names = dict(zip(nodes["key"].astype(str), nodes["label"], strict=True))
     names |= {
         graphs.FLOW_START: t("analysis_domain.flow.start"),
@@ -711,7 +717,7 @@ def flow_section(flt: AnalysisFilter) -> None:
                     t("analysis.col.dropouts"): nodes["dropouts"],
                 }
             ),
-            file_name=t("analysis.flow.file_nodes", by=by),
+            file_name=t("analysis.flow.file_nodes", by=t(f"analysis.file_part.{by}")),
             key=f"flow_nodes_{by}",
         )
     with right:
@@ -730,7 +736,7 @@ def flow_section(flt: AnalysisFilter) -> None:
                     t("analysis.col.transitions"): ranked["transitions"],
                 }
             ),
-            file_name=t("analysis.flow.file_edges", by=by),
+            file_name=t("analysis.flow.file_edges", by=t(f"analysis.file_part.{by}")),
             key=f"flow_edges_{by}",
         )
 
