@@ -48,6 +48,9 @@ from journeys import storage
 from journeys.i18n import t
 from journeys.models import Arrival, Month
 
+# From this share of "·" on, a report says little: the page suggests a wider selection.
+MOSTLY_HIDDEN = 0.6
+
 HeaderText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 ShortHeader = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
 Betreff = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -201,6 +204,22 @@ class CommitteeReport:
     @property
     def too_few_text(self) -> str:
         return t("report.too_few.text", k=self.spec.k)
+
+    @property
+    def hidden_share(self) -> float:
+        """Share of the printed values that are suppressed (0 when nothing is printed).
+
+        A selection with few families prints mostly "·": the page warns before such a
+        report reaches a committee that could read nothing from it.
+        """
+        tables = [s.table for s in self.sections if s.table is not None and not s.withheld]
+        cells = sum(len(tab.mask) for tab in tables)
+        hidden = sum(int(tab.mask.sum()) for tab in tables)
+        return hidden / cells if cells else 0.0
+
+    @property
+    def mostly_hidden(self) -> bool:
+        return not self.too_few_families and self.hidden_share >= MOSTLY_HIDDEN
 
 
 # ---------------------------------------------------------------- building

@@ -344,6 +344,11 @@ def _preview(report: CommitteeReport) -> None:
         if report.too_few_families:
             st.warning(escape(report.too_few_text), icon=":material/shield:")
         else:
+            if report.mostly_hidden:
+                st.warning(
+                    t("report_page.preview.mostly_hidden", share=round(report.hidden_share * 100)),
+                    icon=":material/visibility_off:",
+                )
             for number, section in enumerate(report.sections, start=1):
                 _section(number, section)
             st.markdown(f"#### {escape(t('report.heading.service_side'))}")

@@ -268,3 +268,15 @@ def test_a_hidden_category_count_is_not_given_away_by_an_equal_number_elsewhere(
     side = _rows(_section(report, "side"))
     shown_side = {cells[0] for cells in side.values()}
     assert not shown_side & {str(counts[label]) for label in hidden}
+
+
+def test_a_selection_with_too_few_families_per_cell_is_flagged_as_mostly_hidden(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    db = storage.connect(tmp_path_factory.mktemp("hidden") / "t.db")
+    demo.seed_demo(db, families=30, seed=2020)
+    usual = rp.build_report(db, _spec(k=5, blocks=(rp.ReportBlock.RECURRENCE,)))
+    strict = rp.build_report(db, _spec(k=12, blocks=(rp.ReportBlock.RECURRENCE,)))
+    assert not strict.too_few_families
+    assert 0 < usual.hidden_share < strict.hidden_share <= 1
+    assert strict.mostly_hidden and not usual.mostly_hidden
