@@ -354,6 +354,29 @@ def recurrence_from_db(
     return _recurrence_table(counts, taxonomy, level, storage.families_in_scope(db, flt))
 
 
+def top_stage(
+    db: Database,
+    flt: AnalysisFilter,
+    stages: Iterable[Stage] | Mapping[str, Stage],
+    level: Level = "barrier",
+) -> pd.DataFrame:
+    """Per barrier (or category): the stage where most families met it, and how many.
+
+    Columns: key, stage_key, stage_label, stage_families. Answers "at which stage does it
+    occur most" next to the ranking, without a detour through the heatmap.
+    """
+    top = storage.analysis_top_stage(db, flt, level)
+    labels = stage_rows(top["stage_key"], stages)["label"].to_numpy()
+    return pd.DataFrame(
+        {
+            "key": top["key"],
+            "stage_key": top["stage_key"],
+            "stage_label": labels,
+            "stage_families": top["families"],
+        }
+    )
+
+
 def _recurrence_table(
     counts: pd.DataFrame, taxonomy: Taxonomy, level: Level, in_scope: int
 ) -> pd.DataFrame:

@@ -1844,6 +1844,34 @@ def analysis_recurrence(
     )
 
 
+def analysis_top_stage(
+    db: Database, scope: AnalysisScope, level: Literal["barrier", "category"] = "barrier"
+) -> pd.DataFrame:
+    """Per barrier (or category): the stage where most distinct families met it.
+
+    Columns: key, stage_key, families. Ties go to the earlier stage of the template. One
+    grouped query with a window over the groups, so the ranking can say "where" at once.
+    """
+    key = _RECURRENCE_KEYS[level]
+    where, params = _tag_where(scope)
+    join = " JOIN barriers b ON b.key = bt.barrier_key" if level == "category" else ""
+    rows = db.execute(
+        f"SELECT key, stage_key, families FROM ("
+        f" SELECT {key} AS key, s.stage_key AS stage_key,"
+        f" COUNT(DISTINCT j.family_id) AS families,"
+        f" ROW_NUMBER() OVER (PARTITION BY {key}"
+        f"  ORDER BY COUNT(DISTINCT j.family_id) DESC, MIN(st.position), s.stage_key) AS rn"
+        f" FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id {_SCOPE_JOINS}{join}"
+        f" JOIN stages st ON st.key = s.stage_key"
+        f" WHERE {where} GROUP BY {key}, s.stage_key"
+        f") WHERE rn = 1 ORDER BY key",
+        params,
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["key", "stage_key", "families"]).astype(
+        {"key": "str", "stage_key": "str", "families": "int64"}
+    )
+
+
 def bare_recurrence_groupby(db: Database) -> pd.DataFrame:
     """The plain query "families per barrier" (Ist journeys): the benchmark's yardstick."""
     rows = db.execute(

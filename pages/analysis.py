@@ -144,6 +144,7 @@ def recurrence_section(flt: AnalysisFilter) -> None:
             t("analysis.col.side"): df["side"].map(_side_label),
             t("analysis.col.families"): df["families"],
             t("analysis.col.share") + " (%)": (df["share"] * 100).round(1),
+            t("analysis.col.top_stage"): _top_stage_text(df),
             t("analysis.col.tags"): df["tags"],
         }
     )
@@ -165,6 +166,15 @@ def recurrence_section(flt: AnalysisFilter) -> None:
     if choice is not None:
         where = {"barrier_key": choice} if level == "barrier" else {"category": choice}
         w.drill_table(w.drill(flt, **where), f"rec_{level}", t("analysis.drill.file"))
+
+
+def _top_stage_text(df: pd.DataFrame) -> pd.Series:
+    """ "Kooperationsplan (7)": the stage where most families met the barrier."""
+    if "stage_label" not in df:
+        return pd.Series([""] * len(df), index=df.index)
+    counts = df["stage_families"].astype("Int64").astype(str)
+    text = df["stage_label"].astype(str) + " (" + counts + ")"
+    return text.where(df["stage_label"].notna(), "")
 
 
 # ---------------------------------------------------------------- Wo

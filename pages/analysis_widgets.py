@@ -93,7 +93,9 @@ def _recurrence(path: str, data_version: int, flt_key: str, level: str) -> pd.Da
     # The lean path (two grouped queries): the same table as ``analysis.recurrence`` on the
     # facts, without loading them, so the opening section is quick at 10,000 families.
     flt = AnalysisFilter.model_validate_json(flt_key)
-    return analysis.recurrence_from_db(ui.db(), flt, ui.taxonomy(), level)  # type: ignore[arg-type]
+    table = analysis.recurrence_from_db(ui.db(), flt, ui.taxonomy(), level)  # type: ignore[arg-type]
+    top = analysis.top_stage(ui.db(), flt, ui.stages(include_retired=True), level)  # type: ignore[arg-type]
+    return table.merge(top, on="key", how="left")
 
 
 def recurrence(flt: AnalysisFilter, level: str) -> pd.DataFrame:

@@ -437,3 +437,21 @@ def test_a_barrier_the_taxonomy_no_longer_knows_shows_its_key(fx: Fixture) -> No
     taxonomy = fx.taxonomy.model_copy(update={"barriers": barriers})
     row = an.recurrence(facts(fx), taxonomy).set_index("key").loc["sprache.deutsch"]
     assert (row["label"], row["category"], row["families"]) == ("sprache.deutsch", "sprache", 2)
+
+
+def test_top_stage_names_where_most_families_met_each_barrier(tmp_path: Path) -> None:
+    from journeys import demo
+
+    db = storage.connect(tmp_path / "t.db")
+    demo.seed_demo(db, families=60, seed=5)
+    flt = AnalysisFilter()
+    top = an.top_stage(db, flt, storage.list_stages(db)).set_index("key")
+    tags = an.load_facts(db, flt).tags
+    per_stage = tags.groupby(["barrier_key", "stage_key"])["family_id"].nunique()
+    best = per_stage.groupby(level=0).max()
+    assert set(top.index) == set(best.index)
+    for key, row in top.iterrows():
+        assert row["stage_families"] == best[key]
+        assert per_stage[(key, row["stage_key"])] == best[key]
+    labels = {s.key: s.label for s in storage.list_stages(db)}
+    assert all(top["stage_label"] == top["stage_key"].map(labels))

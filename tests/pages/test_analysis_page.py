@@ -92,6 +92,8 @@ def test_demo_data_shows_families_in_scope_and_the_ranking(
     table = _first_table(at)
     assert list(table[t("analysis.level.barrier")].head(5)) == list(expected["label"].head(5))
     assert list(table[t("analysis.col.families")].head(5)) == list(expected["families"].head(5))
+    # Where each barrier occurs most, right in the ranking: "Kooperationsplan (7)".
+    assert table[t("analysis.col.top_stage")].str.match(r".+ \(\d+\)$").all()
     # Demo families are synthetic: the page says so.
     assert any(t("common.synthetic_notice") == i.value for i in at.info)
 
