@@ -654,8 +654,17 @@ def _parse_age(value: str) -> AgeBand:
 _parse_role_only = _enum_parser(Role)
 
 
-def _parse_role(value: str) -> tuple[Role, AgeBand | None]:
-    """A role, optionally with its age band as the member label shows it: "Mutter (35–49)"."""
+# What the app itself writes for a barrier of the whole family (journey page, CSV exports).
+WHOLE_FAMILY = frozenset({"ganze familie", "familie", "whole family", "family", "alle"})
+
+
+def _parse_role(value: str) -> tuple[Role, AgeBand | None] | None:
+    """A role, optionally with its age band as the member label shows it: "Mutter (35–49)".
+
+    "ganze Familie" (as the app writes it) means no member: the barrier is the family's.
+    """
+    if fold(value) in WHOLE_FAMILY:
+        return None
     match = ROLE_WITH_AGE.match(value)
     if match:
         return _parse_role_only(match["role"]), _parse_age(match["age"])

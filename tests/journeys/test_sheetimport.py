@@ -578,3 +578,24 @@ def test_a_family_label_joins_the_rows_that_carry_its_code(db: Database) -> None
     assert plan.problems == [] and plan.generated_codes == 0
     assert [f.code for f in plan.families] == ["BG-7K3Q9X"]
     assert sum(len(s.tags) for s in plan.journeys[0].steps) == 3
+
+
+def test_ganze_familie_as_the_app_writes_it_is_a_barrier_of_the_whole_family(
+    db: Database,
+) -> None:
+    rows = [
+        "BG-7K3Q9X;;Everswinkel;Alleinerziehend;Mutter;35–49;Antrag & Bewilligung;;Brief;"
+        "03/2025;erreicht;sprache.deutsch;;;;;",
+        "BG-7K3Q9X;;;;ganze Familie;;Antrag & Bewilligung;;Brief;03/2025;erreicht;"
+        "verfahren.nachweise;;;;;",
+    ]
+    sheet = sheetimport.read_sheet(german_csv(rows), "liste.csv")
+    plan = sheetimport.plan_import(db, sheet, sheetimport.suggest_mapping(sheet.columns))
+    assert plan.problems == []
+    sheetimport.apply_import(db, plan)
+    family, journey = family_by_code(db, "BG-7K3Q9X")
+    (step,) = journey.steps
+    assert [(tag.barrier_key, tag.member_id) for tag in step.tags] == [
+        ("sprache.deutsch", family.members[0].id),
+        ("verfahren.nachweise", None),
+    ]
