@@ -40,8 +40,8 @@ run: $(BIN)/.installed graphviz demo
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

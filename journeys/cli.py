@@ -192,9 +192,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if name not in known:
             raise InputError(t("report.errors.sozialraum_unknown", name=name))
     if args.month_from and args.month_to and args.month_from > args.month_to:
-        raise InputError(
-            t("report.errors.period_order", start=args.month_from, end=args.month_to)
-        )
+        raise InputError(t("report.errors.period_order", start=args.month_from, end=args.month_to))
     try:
         header = ReportHeader(betreff=args.betreff or t("report.untitled"))
         spec = ReportSpec(
