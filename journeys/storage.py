@@ -1850,7 +1850,8 @@ def analysis_top_stage(
     """Per barrier (or category): the stage where most distinct families met it.
 
     Columns: key, stage_key, families. Ties go to the earlier stage of the template. One
-    grouped query with a window over the groups, so the ranking can say "where" at once.
+    grouped query with a window over the groups, so the ranking can say "where" at once;
+    ``GROUP BY +key`` for the same reason as in ``analysis_recurrence`` (3.5x faster).
     """
     key = _RECURRENCE_KEYS[level]
     where, params = _tag_where(scope)
@@ -1863,7 +1864,7 @@ def analysis_top_stage(
         f"  ORDER BY COUNT(DISTINCT j.family_id) DESC, MIN(st.position), s.stage_key) AS rn"
         f" FROM barrier_tags bt JOIN steps s ON s.id = bt.step_id {_SCOPE_JOINS}{join}"
         f" JOIN stages st ON st.key = s.stage_key"
-        f" WHERE {where} GROUP BY {key}, s.stage_key"
+        f" WHERE {where} GROUP BY +{key}, +s.stage_key"
         f") WHERE rn = 1 ORDER BY key",
         params,
     ).fetchall()
