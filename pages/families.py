@@ -23,10 +23,9 @@ from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
-from pydantic import ValidationError
 
 from journeys import storage
-from journeys.errors import ConflictError, NotFoundError, ZugangsatlasError, german_messages
+from journeys.errors import ConflictError, NotFoundError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import (
     AgeBand,
@@ -78,21 +77,6 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 def md(text: str) -> str:
     """``text`` escaped for Streamlit Markdown: user text never becomes formatting or a link."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def _attempt(action: Callable[[], T]) -> T | None:
-    """Run a validation or save; on failure show the German messages and return ``None``.
-
-    Unlike ``ui.saving()`` this does not stop the script: the page goes on drawing, so the
-    other tab and the form keep every value the coach typed.
-    """
-    try:
-        return action()
-    except ValidationError as exc:
-        ui.show_errors(german_messages(exc))
-    except ZugangsatlasError as exc:
-        ui.show_errors([str(exc)])
-    return None
 
 
 def _restore(key: str, allowed: Iterable[Any] | None = None) -> None:
@@ -804,8 +788,8 @@ def _create_tab() -> None:
     st.caption(t("families.code_why"))
     payload = _family_fields(prefix)
     if st.button(t("families.create"), type="primary", icon=ICON_DONE, key=prefix + "create"):
-        family = _attempt(lambda: Family.model_validate({**payload, "code": code}))
-        saved = family and _attempt(lambda: storage.save_family(ui.db(), family))
+        family = ui.attempt(lambda: Family.model_validate({**payload, "code": code}))
+        saved = family and ui.attempt(lambda: storage.save_family(ui.db(), family))
         if saved:
             st.session_state["fam_created"] = saved.code
             st.session_state["fam_new_rev"] = rev + 1
@@ -872,7 +856,7 @@ def _edit_form() -> None:
         if not save:
             return
         keep = snapshot.model_dump(include={"id", "code", "status", "synthetic", "version"})
-        family = _attempt(lambda: Family.model_validate({**payload, **keep}))
+        family = ui.attempt(lambda: Family.model_validate({**payload, **keep}))
         if family is None:
             return
         try:

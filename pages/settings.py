@@ -16,7 +16,6 @@ from contextlib import contextmanager
 
 import pandas as pd
 import streamlit as st
-from pydantic import ValidationError
 from streamlit.elements.lib.column_types import ColumnConfig
 
 from barriers.taxonomy import (
@@ -29,7 +28,6 @@ from barriers.taxonomy import (
     Taxonomy,
 )
 from journeys import storage
-from journeys.errors import ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import Service, Stage
 from journeys.reference import unique_key
@@ -64,25 +62,11 @@ def _suffix(retired: bool) -> str:
 
 @contextmanager
 def _attempt(success: str, *, deleting: bool = False) -> Iterator[None]:
-    """Run one change; on success remember ``success`` and rerun, else show German errors.
-
-    Unlike ``ui.saving`` it does not stop the script, so the other tabs and forms stay on
-    screen and the user's input stays in the form it was typed into. A refused delete is
-    shown without the "nicht gespeichert" heading: its message already says what to do.
-    """
-    try:
+    """Run one change through ``ui.saving``; on success rerun so every table shows it."""
+    with ui.saving(success, refusal=deleting) as outcome:
         yield
-    except ValidationError as exc:
-        ui.show_errors(german_messages(exc))
-        return
-    except ZugangsatlasError as exc:
-        if deleting:
-            st.error(str(exc), icon=":material/block:")
-        else:
-            ui.show_errors([str(exc)])
-        return
-    ui.flash(success)
-    st.rerun()
+    if outcome.ok:
+        st.rerun()
 
 
 def _picker(key: str, label: str, options: list[str], labels: dict[str, str]) -> str:

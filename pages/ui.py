@@ -106,13 +106,14 @@ class Attempt:
 
 
 @contextmanager
-def saving(success: str | None = None) -> Iterator[Attempt]:
+def saving(success: str | None = None, *, refusal: bool = False) -> Iterator[Attempt]:
     """Run a save; turn validation and domain errors into German messages, not tracebacks.
 
     ``with saving(t("common.saved")) as attempt: storage.save_x(...)``, then
     ``if attempt.ok: st.rerun()``. The script goes on after a refused save, so the rest of
     the page (other tabs, the user's input) stays on screen. On success the message is kept
-    to be shown once after the next rerun.
+    to be shown once after the next rerun. ``refusal=True`` shows a domain error on its own,
+    without the "nicht gespeichert" heading (a refused delete already says what to do).
     """
     attempt = Attempt()
     try:
@@ -121,11 +122,21 @@ def saving(success: str | None = None) -> Iterator[Attempt]:
         show_errors(german_messages(exc))
         return
     except ZugangsatlasError as exc:
-        show_errors([str(exc)])
+        if refusal:
+            st.error(str(exc), icon=":material/block:")
+        else:
+            show_errors([str(exc)])
         return
     attempt.ok = True
     if success:
         flash(success)
+
+
+def attempt(action: Callable[[], T]) -> T | None:
+    """``action()``, or ``None`` with the German messages shown when it is refused."""
+    with saving() as outcome:
+        result = action()
+    return result if outcome.ok else None
 
 
 def flash(message: str) -> None:
