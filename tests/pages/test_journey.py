@@ -35,14 +35,6 @@ TIMEOUT = 60
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
-    """A fresh database that the page under test opens too (via ``ZUGANGSATLAS_DB``)."""
-    path = tmp_path / "t.db"
-    monkeypatch.setenv("ZUGANGSATLAS_DB", str(path))
-    return storage.connect(path)
-
-
-@pytest.fixture
 def family(db: Database) -> Family:
     """A family of two (mother, child) in Everswinkel, without steps."""
     return storage.save_family(

@@ -34,14 +34,6 @@ TIMEOUT = 60
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
-    """A fresh database that the page under test opens too (via ``ZUGANGSATLAS_DB``)."""
-    path = tmp_path / "t.db"
-    monkeypatch.setenv("ZUGANGSATLAS_DB", str(path))
-    return storage.connect(path)
-
-
-@pytest.fixture
 def family(db: Database) -> Family:
     """A mother who needs an interpreter and her small child, with a three-step journey."""
     family = storage.save_family(
