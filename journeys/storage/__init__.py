@@ -1992,3 +1992,12 @@ def step_month_range(db: Database) -> tuple[str | None, str | None]:
     """The first and last month of any step ("YYYY-MM"), or ``(None, None)`` without steps."""
     first, last = db.execute("SELECT MIN(month), MAX(month) FROM steps").fetchone()
     return first, last
+
+
+# ---------------------------------------------------------------- feature modules
+#
+# Larger features keep their SQL in a submodule of this package (``storage.workshops``,
+# ``storage.access``, ...): still one storage package that owns every statement, but no
+# single file of thousands of lines. A submodule imports the plumbing above (``write``,
+# ``_now``, ``migrations``, ``_check_version``) from ``journeys.storage``, so it is
+# imported here, last; the order of these imports is the order its migrations apply in.
