@@ -1,49 +1,103 @@
-"""Zugangsatlas: the entry point. Page setup, session defaults and the navigation."""
+"""Zugangsatlas: the entry point. Page setup, session defaults and the navigation.
+
+Every page is listed once in ``PAGES`` with the permission it needs
+(``journeys/permissions.py``); the navigation is built from that list.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import streamlit as st
 
 from journeys.i18n import t
+from journeys.permissions import Permission
 
 st.set_page_config(page_title=t("common.app_title"), page_icon=":material/explore:", layout="wide")
 
-PAGES = [
-    st.Page(
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app: where it lives, how it is shown, and what it needs."""
+
+    path: str
+    title_key: str
+    icon: str
+    url_path: str
+    permission: Permission
+    section_key: str = "nav.section_work"
+    default: bool = False
+
+    def page(self) -> st.Page:
+        return st.Page(
+            self.path,
+            title=t(self.title_key),
+            icon=self.icon,
+            url_path=self.url_path,
+            default=self.default,
+        )
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(
         "pages/families.py",
-        title=t("nav.families"),
-        icon=":material/family_restroom:",
-        url_path="familien",
+        "nav.families",
+        ":material/family_restroom:",
+        "familien",
+        Permission.CASES,
         default=True,
     ),
-    st.Page("pages/journey.py", title=t("nav.journey"), icon=":material/route:", url_path="reise"),
-    st.Page(
+    PageSpec("pages/journey.py", "nav.journey", ":material/route:", "reise", Permission.CASES),
+    PageSpec(
         "pages/perspective.py",
-        title=t("nav.perspective"),
-        icon=":material/visibility:",
-        url_path="perspektive",
+        "nav.perspective",
+        ":material/visibility:",
+        "perspektive",
+        Permission.CASES,
     ),
-    st.Page(
+    PageSpec(
         "pages/analysis.py",
-        title=t("nav.analysis"),
-        icon=":material/bar_chart:",
-        url_path="auswertung",
+        "nav.analysis",
+        ":material/bar_chart:",
+        "auswertung",
+        Permission.ANALYSIS,
+        section_key="nav.section_evaluation",
     ),
-    st.Page(
+    PageSpec(
         "pages/report.py",
-        title=t("nav.report"),
-        icon=":material/description:",
-        url_path="bericht",
+        "nav.report",
+        ":material/description:",
+        "bericht",
+        Permission.REPORT,
+        section_key="nav.section_evaluation",
     ),
-    st.Page("pages/data.py", title=t("nav.data"), icon=":material/swap_vert:", url_path="daten"),
-    st.Page(
+    PageSpec(
+        "pages/data.py",
+        "nav.data",
+        ":material/swap_vert:",
+        "daten",
+        Permission.CASES_EXPORT,
+        section_key="nav.section_evaluation",
+    ),
+    PageSpec(
         "pages/settings.py",
-        title=t("nav.settings"),
-        icon=":material/settings:",
-        url_path="einstellungen",
+        "nav.settings",
+        ":material/settings:",
+        "einstellungen",
+        Permission.SETTINGS,
+        section_key="nav.section_admin",
     ),
 ]
 
-page = st.navigation(PAGES)
+
+def navigation(specs: list[PageSpec]) -> dict[str, list[st.Page]]:
+    """The pages grouped by section, in the order of ``PAGES``."""
+    sections: dict[str, list[st.Page]] = {}
+    for spec in specs:
+        sections.setdefault(t(spec.section_key), []).append(spec.page())
+    return sections
+
+
+page = st.navigation(navigation(PAGES))
 st.sidebar.caption(t("common.privacy_footer"))
 page.run()

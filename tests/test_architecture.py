@@ -156,6 +156,10 @@ def _t_uses() -> list[tuple[str, str, set[str] | None]]:
                 names = None
             for key in literal_keys(call.args[0]):
                 uses.append((f"{rel(path)}:{call.lineno}", key, names))
+    # The navigation names its title and section keys as data (``PageSpec``).
+    for line, value in strings(tree(ROOT / "app.py")):
+        if re.fullmatch(r"nav\.\w+", value):
+            uses.append((f"app.py:{line}", value, set()))
     return uses
 
 
@@ -229,13 +233,17 @@ def test_every_field_a_user_fills_in_has_a_german_name_for_error_messages(field:
 # ---------------------------------------------------------------- navigation
 
 
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
 def _registered_pages() -> list[str]:
     pages = []
     for node in ast.walk(tree(ROOT / "app.py")):
         if (
             isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "Page"
+            and _called_name(node) in {"Page", "PageSpec"}
             and node.args
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
