@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from journeys.models import LabelledEnum
+from pydantic import Field
+
+from journeys.models import Base, LabelledEnum, ShortText
 
 
 class UserRole(LabelledEnum):
@@ -80,3 +82,30 @@ def permissions_of(roles: Iterable[UserRole]) -> frozenset[Permission]:
 def allowed(roles: Iterable[UserRole], permission: Permission) -> bool:
     """Whether a holder of these roles may use ``permission``."""
     return Permission(permission) in permissions_of(roles)
+
+
+class User(Base):
+    """Who is using the app in this session, as the pages and the audit log see them.
+
+    A signed-in account carries its roles and teams; a workshop guest who joined with a
+    code has the single role ``gast`` and names the workshop and participant record it is
+    limited to. Built from the database on every run, never trusted from session state.
+    """
+
+    id: int | None = None
+    username: ShortText
+    display_name: ShortText = ""
+    roles: list[UserRole] = Field(default_factory=list)
+    teams: list[ShortText] = Field(default_factory=list)
+    sees_health: bool = False
+    active: bool = True
+    workshop_id: int | None = None
+    participant_id: int | None = None
+
+    def may(self, permission: Permission) -> bool:
+        """Whether this user may use ``permission`` (an inactive account may do nothing)."""
+        return self.active and allowed(self.roles, permission)
+
+    @property
+    def is_guest(self) -> bool:
+        return self.participant_id is not None and self.id is None
