@@ -1539,7 +1539,8 @@ def event_log_steps(
     barrier_count (tags), open_barriers (tags not removed). No free text: the log is meant
     to leave the house pseudonymously.
     """
-    clauses, params = ["j.kind = ?"], [kind.value]
+    # Archetypes are invented personas: they have no place in a log of real journeys.
+    clauses, params = ["j.kind = ?", "f.team != ?"], [kind.value, ARCHETYPE_TEAM]
     if family_ids is not None:
         clauses.append("f.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(sorted(set(family_ids))))
@@ -1611,7 +1612,8 @@ def _scope_where(scope: AnalysisScope) -> tuple[str, list[Any]]:
     barrier of such a member was tagged on it: so every tag the role filter keeps sits on
     a step in scope, and no family is counted for a barrier without being in scope.
     """
-    clauses, params = ["j.kind = ?"], [_plain(scope.journey_kind)]
+    # Archetypes are invented personas, not households: never counted (see ARCHETYPE_TEAM).
+    clauses, params = ["j.kind = ?", "f.team != ?"], [_plain(scope.journey_kind), ARCHETYPE_TEAM]
     if not scope.include_archived:
         clauses.append("f.status != 'archiviert'")
     _where_in("f.sozialraum", scope.sozialraeume, clauses, params)
