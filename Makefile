@@ -11,12 +11,13 @@ APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
 export ZUGANGSATLAS_DB ?= $(abspath $(DB))
 
-.PHONY: run test lint format bench demo graphviz chromium clean help
+.PHONY: run test reliability lint format bench demo graphviz chromium clean help
 
 help:
 	@echo "make run    – Umgebung anlegen, Demodaten laden (falls leer), App auf http://localhost:$(PORT) starten"
 	@echo "make test   – alles installieren, was die Tests brauchen, und die ganze Testsuite ausführen"
 	@echo "make bench  – Leistungsmessung mit 1.000 und 10.000 synthetischen Familien"
+	@echo "make reliability – nur die Zuverlässigkeitstests (Last, Absturz, Eingaben, Injektion, Sicherung) mit Kennzahlen"
 
 # The virtual environment, rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -49,6 +50,10 @@ format: $(BIN)/.installed
 
 test: $(BIN)/.installed graphviz chromium lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# Part of `make test` too; on its own for a quick look at the figures (printed at the end).
+reliability: $(BIN)/.installed graphviz
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests/reliability
 
 bench: $(BIN)/.installed graphviz
 	$(BIN)/python -m bench.run

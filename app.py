@@ -12,6 +12,7 @@ import streamlit as st
 
 from journeys.i18n import t
 from journeys.permissions import Permission
+from pages import auth
 
 st.set_page_config(page_title=t("common.app_title"), page_icon=":material/explore:", layout="wide")
 
@@ -56,6 +57,13 @@ PAGES: list[PageSpec] = [
         Permission.CASES,
     ),
     PageSpec(
+        "pages/soll.py",
+        "nav.soll",
+        ":material/compare_arrows:",
+        "ist-soll",
+        Permission.CASES,
+    ),
+    PageSpec(
         "pages/analysis.py",
         "nav.analysis",
         ":material/bar_chart:",
@@ -80,11 +88,67 @@ PAGES: list[PageSpec] = [
         section_key="nav.section_evaluation",
     ),
     PageSpec(
+        "pages/workshop.py",
+        "nav.workshop",
+        ":material/groups:",
+        "workshop",
+        Permission.WORKSHOP_RUN,
+        section_key="nav.section_workshop",
+    ),
+    PageSpec(
+        "pages/workshop_presenter.py",
+        "nav.workshop_presenter",
+        ":material/present_to_all:",
+        "praesentation",
+        Permission.WORKSHOP_RUN,
+        section_key="nav.section_workshop",
+    ),
+    PageSpec(
+        "pages/workshop_join.py",
+        "nav.workshop_join",
+        ":material/how_to_reg:",
+        "teilnehmen",
+        Permission.WORKSHOP_JOIN,
+        section_key="nav.section_workshop",
+    ),
+    PageSpec(
         "pages/settings.py",
         "nav.settings",
         ":material/settings:",
         "einstellungen",
         Permission.SETTINGS,
+        section_key="nav.section_admin",
+    ),
+    PageSpec(
+        "pages/users.py",
+        "nav.users",
+        ":material/manage_accounts:",
+        "benutzer",
+        Permission.USERS,
+        section_key="nav.section_admin",
+    ),
+    PageSpec(
+        "pages/backup.py",
+        "nav.backup",
+        ":material/backup:",
+        "sicherung",
+        Permission.BACKUP,
+        section_key="nav.section_admin",
+    ),
+    PageSpec(
+        "pages/privacy_admin.py",
+        "nav.privacy",
+        ":material/shield_person:",
+        "datenschutz",
+        Permission.ERASURE,
+        section_key="nav.section_admin",
+    ),
+    PageSpec(
+        "pages/audit_log.py",
+        "nav.audit",
+        ":material/policy:",
+        "protokoll",
+        Permission.AUDIT,
         section_key="nav.section_admin",
     ),
 ]
@@ -98,6 +162,14 @@ def navigation(specs: list[PageSpec]) -> dict[str, list[st.Page]]:
     return sections
 
 
-page = st.navigation(navigation(PAGES))
+# Nothing but the sign-in screen until someone is signed in (pages/auth.py).
+user = auth.gate([spec.url_path for spec in sorted(PAGES, key=lambda spec: not spec.default)])
+# Only the pages this user may open are offered (a convenience: every page checks again on
+# the server, pages/guard.py). Without the default page, the first one allowed opens.
+allowed_pages = [spec for spec in PAGES if user.may(spec.permission)]
+if not allowed_pages:
+    st.warning(t("guard.no_pages"), icon=":material/block:")
+    st.stop()
+page = st.navigation(navigation(allowed_pages))
 st.sidebar.caption(t("common.privacy_footer"))
 page.run()

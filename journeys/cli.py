@@ -8,6 +8,7 @@ on any error.
 from __future__ import annotations
 
 import argparse
+import getpass
 import re
 import sqlite3
 import sys
@@ -15,10 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlite_utils import Database
 
-from journeys import demo, eventlog, exchange, storage
+from journeys import accounts, demo, eventlog, exchange, storage
 from journeys.errors import InputError, ZugangsatlasError, german_messages
 from journeys.i18n import t
+from journeys.models import ConsentPurpose
+from journeys.permissions import UserRole
 
 # Export writers by format: the dataset (JSON) or the event log (CSV, XES).
 EXPORTERS = {"json": exchange.write_json, "csv": eventlog.write_csv, "xes": eventlog.write_xes}
@@ -104,6 +108,26 @@ def _export_format(text: str) -> str:
     return value
 
 
+def _purpose(text: str) -> ConsentPurpose:
+    """An argparse type: a consent purpose (``evaluation`` ...), refused in German otherwise."""
+    try:
+        return ConsentPurpose(text.strip().lower())
+    except ValueError:
+        accepted = ", ".join(p.value for p in ConsentPurpose)
+        raise argparse.ArgumentTypeError(
+            t("privacy.export.cli_bad_purpose", value=text, accepted=accepted)
+        ) from None
+
+
+def _left_out(db: Database, family_ids: list[int] | None, purpose: ConsentPurpose) -> int:
+    """How many real families of the choice an export for ``purpose`` leaves out (no consent).
+    Archetypes (invented personas) are never exported and not counted."""
+    if family_ids is None:
+        family_ids = storage.list_families(db)["id"].astype(int).tolist()
+    chosen = set(family_ids) - storage.archetype_family_ids(db)
+    return len(chosen) - len(storage.privacy.consenting_family_ids(db, purpose, chosen))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the dataset (JSON) or the event log (CSV, XES) to a file."""
     if args.out is None:
@@ -126,7 +150,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     partial = args.out.with_name(args.out.name + ".part")
     try:
         with partial.open("wb") as out:
-            count = EXPORTERS[args.format](db, out, family_ids)
+            count = EXPORTERS[args.format](db, out, family_ids, purpose=args.purpose)
         partial.replace(args.out)
     finally:
         partial.unlink(missing_ok=True)
@@ -134,6 +158,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(t("exchange.cli_exported_json", n=count, path=args.out))
     else:
         print(t("exchange.cli_exported_log", n=count, format=args.format.upper(), path=args.out))
+    left_out = _left_out(db, family_ids, args.purpose)
+    if left_out:
+        key = "privacy.export.cli_left_out_one" if left_out == 1 else "privacy.export.cli_left_out"
+        print(t(key, n=left_out, purpose=args.purpose.label))
     return 0
 
 
@@ -216,6 +244,97 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a consistent online backup of the database and print its check report."""
+    from journeys import backup
+
+    if args.out is None:
+        raise InputError(t("backup.cli.out_missing"))
+    path = args.db or storage.default_db_path()
+    report = backup.backup(path, args.out)
+    backup.audit_backup(storage.connect(path), args.out)
+    for line in report.lines():
+        print(line)
+    print(t("backup.cli.backed_up", path=args.out))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Check a backup and, if it passes, replace the database's content with it."""
+    from journeys import backup
+
+    if args.file is None:
+        raise InputError(t("backup.cli.file_missing"))
+    if args.check:
+        report = backup.check_backup(args.file)
+        for line in report.lines():
+            print(line)
+        print(t("backup.cli.checked"))
+        return 0 if report.ok else 1
+    path = args.db or storage.default_db_path()
+    try:
+        result = backup.restore(args.file, path)
+    except backup.BackupError as exc:
+        if exc.report is not None:
+            for line in exc.report.lines():
+                print(line, file=sys.stderr)
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    for line in result.report.lines():
+        print(line)
+    print(t("backup.cli.restored", path=args.file, db=path))
+    if result.safety_copy is not None:
+        print(t("backup.cli.safety_copy", path=result.safety_copy))
+    return 0
+
+
+def _account_role(text: str) -> str:
+    """An argparse type: a role an account may hold, refused in German otherwise."""
+    value = text.strip().lower()
+    accepted = [role.value for role in UserRole if role is not UserRole.GAST]
+    if value not in accepted:
+        raise argparse.ArgumentTypeError(
+            t("access.cli.bad_role", value=text, accepted=", ".join(accepted))
+        )
+    return value
+
+
+def _read_new_password(username: str) -> str:
+    """The new password: asked twice without echo at a terminal, else one line of stdin."""
+    if sys.stdin.isatty():
+        password = getpass.getpass(t("access.cli.prompt", username=username))
+        accounts.check_password(password, username, getpass.getpass(t("access.cli.prompt_again")))
+        return password
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create an account (for admins on a server, e.g. the first administrator)."""
+    name = accounts.check_username(args.username)
+    password = _read_new_password(name)
+    accounts.check_password(password, name)
+    db = storage.connect(args.db)
+    user = storage.access.create_user(
+        db,
+        name,
+        password,
+        args.role,
+        display_name=args.display_name or "",
+        teams=args.team or (),
+        sees_health=args.sees_health,
+    )
+    roles = ", ".join(role.label for role in user.roles)
+    storage.audit.record(
+        db,
+        storage.audit.ANLAGE,
+        storage.audit.EINSTELLUNG,
+        user.username,
+        detail=t("access.audit_user_created", roles=roles),
+    )
+    print(t("access.cli.created", username=user.username, roles=roles))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zugangsatlas",
@@ -289,6 +408,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=t("exchange.cli_family_metavar"),
         help=t("exchange.cli_family_help"),
     )
+    p.add_argument(
+        "--zweck",
+        dest="purpose",
+        type=_purpose,
+        default=ConsentPurpose.EVALUATION,
+        metavar="|".join(purpose.value for purpose in ConsentPurpose),
+        help=t("privacy.export.cli_purpose_help"),
+    )
     _db_argument(p)
     p.set_defaults(handler=cmd_export)
 
@@ -306,6 +433,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DATEI", help=t("report.cli.out"))
     _db_argument(p)
     p.set_defaults(handler=cmd_report)
+
+    p = commands.add_parser(
+        "backup", help=t("backup.cli.backup_help"), description=t("backup.cli.backup_description")
+    )
+    p.add_argument("--out", type=Path, default=None, metavar="DATEI", help=t("backup.cli.out_help"))
+    _db_argument(p)
+    p.set_defaults(handler=cmd_backup)
+
+    p = commands.add_parser(
+        "restore",
+        help=t("backup.cli.restore_help"),
+        description=t("backup.cli.restore_description"),
+    )
+    p.add_argument("file", type=Path, nargs="?", metavar="DATEI", help=t("backup.cli.file_help"))
+    p.add_argument("--check", action="store_true", help=t("backup.cli.check_help"))
+    _db_argument(p)
+    p.set_defaults(handler=cmd_restore)
+
+    p = commands.add_parser("user", help=t("access.cli.user_help"))
+    user_commands = p.add_subparsers(dest="user_command", required=True, metavar="BEFEHL")
+    p = user_commands.add_parser(
+        "add", help=t("access.cli.user_add_help"), description=t("access.cli.user_add_help")
+    )
+    p.add_argument("--username", required=True, help=t("access.cli.username_help"))
+    p.add_argument("--role", type=_account_role, action="append", required=True,
+                   help=t("access.cli.role_help"))  # fmt: skip
+    p.add_argument("--team", action="append", metavar="TEAM", help=t("access.cli.team_help"))
+    p.add_argument("--display-name", default="", help=t("access.cli.display_help"))
+    p.add_argument("--sees-health", action="store_true", help=t("access.cli.health_help"))
+    _db_argument(p)
+    p.set_defaults(handler=cmd_user_add)
     return parser
 
 

@@ -27,6 +27,8 @@ from journeys.models import (
     Arrival,
     BarrierTag,
     Channel,
+    Consent,
+    ConsentPurpose,
     Family,
     HouseholdType,
     Journey,
@@ -536,6 +538,30 @@ def generate(
     return [f for f, _ in pairs], [j for _, j in pairs]
 
 
+def demo_consents(family: Family, journey: Journey) -> list[Consent]:
+    """The consents of a demo family, given in the month its journey starts: every family
+    consented to the evaluation (the project's condition), two in three to case
+    conferences, every second to digital referral. Fixed by the id, not drawn from the
+    random generator, so that the demo data stay the same for a seed."""
+    first = journey.steps[0].month if journey.steps else "2024-09"
+    given = date(int(first[:4]), int(first[5:7]), 1)
+    number = family.id or 0
+    purposes = [ConsentPurpose.EVALUATION]
+    if number % 3:
+        purposes.append(ConsentPurpose.FALLKONFERENZ)
+    if number % 2 == 0:
+        purposes.append(ConsentPurpose.UEBERLEITUNG)
+    return [Consent(purpose=purpose, given_on=given) for purpose in purposes]
+
+
+def _store(db: Database, chunk: list[tuple[Family, Journey]]) -> None:
+    """Families, journeys and consents of one batch in one transaction."""
+    with storage.write(db):
+        storage.insert_dataset(db, [f for f, _ in chunk], [j for _, j in chunk])
+        consents = {f.id: demo_consents(f, j) for f, j in chunk if f.id is not None}
+        storage.privacy.insert_consents(db, consents)
+
+
 def seed_demo(
     db: Database, *, families: int = DEFAULT_FAMILIES, seed: int = DEFAULT_SEED, batch: int = 1000
 ) -> int:
@@ -549,10 +575,10 @@ def seed_demo(
     for pair in iter_generate(db, families=families, seed=seed):
         chunk.append(pair)
         if len(chunk) == batch:
-            storage.insert_dataset(db, [f for f, _ in chunk], [j for _, j in chunk])
+            _store(db, chunk)
             written += len(chunk)
             chunk = []
     if chunk:
-        storage.insert_dataset(db, [f for f, _ in chunk], [j for _, j in chunk])
+        _store(db, chunk)
         written += len(chunk)
     return written

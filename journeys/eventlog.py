@@ -26,7 +26,8 @@ from sqlite_utils import Database
 from barriers.export import neutralise
 from journeys import storage
 from journeys.i18n import t
-from journeys.models import JourneyKind
+from journeys.models import ConsentPurpose, JourneyKind
+from journeys.visibility import EVERYTHING, CaseScope
 
 # Column names = XES attribute keys, so that pm4py reads the CSV without any mapping.
 CASE_ID = "case:concept:name"
@@ -90,10 +91,21 @@ def month_timestamp(month: str) -> str:
 
 
 def events(
-    db: Database, family_ids: Iterable[int] | None = None, kind: JourneyKind = JourneyKind.IST
+    db: Database,
+    family_ids: Iterable[int] | None = None,
+    kind: JourneyKind = JourneyKind.IST,
+    *,
+    scope: CaseScope = EVERYTHING,
+    purpose: ConsentPurpose | None = None,
 ) -> Iterator[Event]:
-    """The events of every family (or of ``family_ids``), case by case, in journey order."""
-    frame = storage.event_log_steps(db, kind, family_ids)
+    """The events of every family (or of ``family_ids``), case by case, in journey order.
+
+    ``scope`` (a user's teams and health rights) is applied in the query itself. With a
+    ``purpose``, only families whose consent to it is in force today are in the log.
+    """
+    if purpose is not None:
+        family_ids = storage.privacy.consenting_family_ids(db, purpose, family_ids)
+    frame = storage.event_log_steps(db, kind, family_ids, teams=scope.teams, health=scope.health)
     # Plain lists, not ``itertuples``: iterating pandas' Arrow strings value by value is
     # several times slower at 100,000 steps.
     columns = [frame[name].tolist() for name in _STEP_COLUMNS]
@@ -140,6 +152,9 @@ def write_csv(
     out: BinaryIO,
     family_ids: Iterable[int] | None = None,
     kind: JourneyKind = JourneyKind.IST,
+    *,
+    scope: CaseScope = EVERYTHING,
+    purpose: ConsentPurpose | None = None,
 ) -> int:
     """Write the event log as CSV and return the number of events.
 
@@ -151,7 +166,7 @@ def write_csv(
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
-    for event in events(db, family_ids, kind):
+    for event in events(db, family_ids, kind, scope=scope, purpose=purpose):
         writer.writerow(_csv_row(event))
         count += 1
     text.flush()
@@ -160,11 +175,16 @@ def write_csv(
 
 
 def event_log_csv(
-    db: Database, family_ids: Iterable[int] | None = None, kind: JourneyKind = JourneyKind.IST
+    db: Database,
+    family_ids: Iterable[int] | None = None,
+    kind: JourneyKind = JourneyKind.IST,
+    *,
+    scope: CaseScope = EVERYTHING,
+    purpose: ConsentPurpose | None = None,
 ) -> bytes:
     """The event log as CSV bytes: for a download button."""
     buffer = BytesIO()
-    write_csv(db, buffer, family_ids, kind)
+    write_csv(db, buffer, family_ids, kind, scope=scope, purpose=purpose)
     return buffer.getvalue()
 
 
@@ -233,6 +253,9 @@ def write_xes(
     out: BinaryIO,
     family_ids: Iterable[int] | None = None,
     kind: JourneyKind = JourneyKind.IST,
+    *,
+    scope: CaseScope = EVERYTHING,
+    purpose: ConsentPurpose | None = None,
 ) -> int:
     """Write the event log as XES (XML, UTF-8) and return the number of events.
 
@@ -243,7 +266,7 @@ def write_xes(
     lines: list[str] = list(_xes_head(kind))
     case: str | None = None
     count = 0
-    for event in events(db, family_ids, kind):
+    for event in events(db, family_ids, kind, scope=scope, purpose=purpose):
         if event.case != case:
             if case is not None:
                 lines.append("  </trace>")
@@ -262,9 +285,14 @@ def write_xes(
 
 
 def event_log_xes(
-    db: Database, family_ids: Iterable[int] | None = None, kind: JourneyKind = JourneyKind.IST
+    db: Database,
+    family_ids: Iterable[int] | None = None,
+    kind: JourneyKind = JourneyKind.IST,
+    *,
+    scope: CaseScope = EVERYTHING,
+    purpose: ConsentPurpose | None = None,
 ) -> bytes:
     """The event log as XES bytes: for a download button."""
     buffer = BytesIO()
-    write_xes(db, buffer, family_ids, kind)
+    write_xes(db, buffer, family_ids, kind, scope=scope, purpose=purpose)
     return buffer.getvalue()

@@ -26,9 +26,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import import_module
 from io import BytesIO
 from pathlib import Path
@@ -46,6 +46,8 @@ from journeys.models import (
     CODE_PATTERN,
     Base,
     CaseCode,
+    Consent,
+    ConsentPurpose,
     Family,
     Journey,
     Member,
@@ -54,8 +56,10 @@ from journeys.models import (
     ShortText,
     Stage,
     Step,
+    StepDependency,
 )
 from journeys.reference import DATA_DIR
+from journeys.visibility import EVERYTHING, CaseScope, hide_health
 
 FORMAT = "zugangsatlas"
 FORMAT_VERSION = "1"
@@ -87,6 +91,11 @@ class FamilyEntry(Base):
 
     family: DatasetFamily
     journeys: list[Journey] = Field(default_factory=list)
+    # The family's consents per purpose: the proof that an export for a purpose may hold it.
+    consents: list[Consent] = Field(default_factory=list)
+    # Waits between steps of one journey ("wartet auf"), naming steps and members by the
+    # ids they carry in this file.
+    dependencies: list[StepDependency] = Field(default_factory=list)
 
 
 class Dataset(Base):
@@ -147,38 +156,77 @@ def _head(db: Database, exported_at: datetime | None) -> dict[str, Any]:
     return head.model_dump(mode="json", exclude={"families"})
 
 
+def families_for_purpose(
+    db: Database,
+    family_ids: Iterable[int] | None,
+    purpose: ConsentPurpose | None,
+    *,
+    on: date | None = None,
+) -> list[int] | None:
+    """The families an export for ``purpose`` may hold: of ``family_ids`` (``None``: all),
+    those whose consent to it is in force on ``on`` (default today). ``purpose=None`` keeps
+    the choice as it is (internal use: tests, moving one's own data)."""
+    return storage.privacy.for_purpose(db, family_ids, purpose, on=on)
+
+
 def write_json(
     db: Database,
     out: BinaryIO,
     family_ids: Iterable[int] | None = None,
     *,
     exported_at: datetime | None = None,
+    scope: CaseScope = EVERYTHING,
+    purpose: ConsentPurpose | None = None,
+    on: date | None = None,
 ) -> int:
     """Write the dataset as JSON to ``out`` and return how many families it holds.
 
     ``family_ids=None`` exports every family; a list exports only those (the reference data
     is always complete). Families are streamed one per line, so memory stays flat at
-    10,000 families and the file is easy to compare line by line.
+    10,000 families and the file is easy to compare line by line. ``scope`` (a user's
+    teams and health rights) limits the families in the query and drops health tags.
     """
+    taxonomy = storage.get_taxonomy(db)
+    # With a ``purpose``, only families whose consent to it is in force on ``on`` (today).
+    family_ids = families_for_purpose(db, family_ids, purpose, on=on)
+    consents = storage.privacy.consents_by_family(db, family_ids)
+    waits = storage.dependencies.dependencies_by_family(db, family_ids)
     out.write(b"{\n")
     for key, value in _head(db, exported_at).items():
         out.write(f'"{key}": '.encode() + pydantic_core.to_json(value) + b",\n")
     out.write(b'"families": [')
     count = 0
-    for family, journeys in storage.iter_family_journeys(db, family_ids):
+    for family, journeys in storage.iter_family_journeys(db, family_ids, teams=scope.teams):
+        if not scope.health:
+            journeys = [hide_health(journey, taxonomy) for journey in journeys]
         out.write(b"\n" if count == 0 else b",\n")
-        out.write(pydantic_core.to_json({"family": family, "journeys": journeys}))
+        # Consent records without their row ids: export → import → export stays the same.
+        records = [c.model_dump(mode="json", exclude={"id"}) for c in consents.get(family.id, [])]  # type: ignore[arg-type]
+        entry = {"family": family, "journeys": journeys, "consents": records}
+        if waits.get(family.id):  # type: ignore[arg-type]
+            # Without row ids and dates: export → import → export stays the same.
+            entry["dependencies"] = [
+                d.model_dump(mode="json", exclude={"id", "created_at"})
+                for d in waits[family.id]  # type: ignore[index]
+            ]
+        out.write(pydantic_core.to_json(entry))
         count += 1
     out.write(b"\n]\n}\n" if count else b"]\n}\n")
     return count
 
 
 def export_json(
-    db: Database, family_ids: Iterable[int] | None = None, *, exported_at: datetime | None = None
+    db: Database,
+    family_ids: Iterable[int] | None = None,
+    *,
+    exported_at: datetime | None = None,
+    scope: CaseScope = EVERYTHING,
+    purpose: ConsentPurpose | None = None,
 ) -> bytes:
-    """The dataset as JSON bytes (UTF-8): for a download button."""
+    """The dataset as JSON bytes (UTF-8): for a download button (``purpose``: only the
+    families who consented to it, see ``write_json``)."""
     buffer = BytesIO()
-    write_json(db, buffer, family_ids, exported_at=exported_at)
+    write_json(db, buffer, family_ids, exported_at=exported_at, scope=scope, purpose=purpose)
     return buffer.getvalue()
 
 
@@ -422,7 +470,9 @@ def _raw_keys(raw: object, *path: str) -> set[Any]:
         items = items.get(name) if isinstance(items, dict) else None
     if not isinstance(items, list):
         return set()
-    return {i.get(path[-1]) for i in items if isinstance(i, dict) and i.get(path[-1]) is not None}
+    # Only what can be a key (a list or object there would not even be hashable).
+    values = (i.get(path[-1]) for i in items if isinstance(i, dict))
+    return {value for value in values if isinstance(value, str | int)}
 
 
 def _references_of_invalid_head(raw: dict[str, Any], target: _Target) -> _References:
@@ -615,6 +665,61 @@ def _check_family(
                 service((*here, "referrals", r, "to_service_id"), referral.to_service_id)
 
 
+def _check_dependencies(prefix: _FamilyPlace, entry: FamilyEntry, problems: _Problems) -> None:
+    """Each wait names two steps of one journey of this family, and its own members."""
+    journey_of = {
+        step.id: j for j, journey in enumerate(entry.journeys) for step in journey.steps if step.id
+    }
+    members = {m.id for m in entry.family.members if m.id is not None}
+    for d, dep in enumerate(entry.dependencies):
+        at = ("dependencies", d)
+        for name in ("step_id", "depends_on_step_id"):
+            if getattr(dep, name) not in journey_of:
+                problems.add(prefix, (*at, name), t("dependencies.unknown_step"))
+        both = (journey_of.get(dep.step_id), journey_of.get(dep.depends_on_step_id))
+        if None not in both and both[0] != both[1]:
+            problems.add(prefix, at, t("dependencies.other_journey"))
+        for name in ("member_id", "depends_on_member_id"):
+            if getattr(dep, name) is not None and getattr(dep, name) not in members:
+                problems.add(prefix, (*at, name), t("dependencies.unknown_member"))
+    pairs = [(d.step_id, d.depends_on_step_id) for d in entry.dependencies]
+    if _duplicates(pairs):
+        problems.add(prefix, ("dependencies",), t("dependencies.duplicate"))
+    if storage.dependencies.has_cycle(pairs):
+        problems.add(prefix, ("dependencies",), t("dependencies.cycle"))
+
+
+def _renumber_dependencies(
+    entry: FamilyEntry, family: Family, journeys: list[Journey]
+) -> list[StepDependency]:
+    """The family's waits on the ids its steps and members are stored under."""
+    steps = {
+        old.id: new.id
+        for old_journey, new_journey in zip(entry.journeys, journeys, strict=True)
+        for old, new in zip(old_journey.steps, new_journey.steps, strict=True)
+        if old.id is not None
+    }
+    members = {
+        old.id: new.id
+        for old, new in zip(entry.family.members, family.members, strict=True)
+        if old.id is not None
+    }
+
+    def member(member_id: int | None) -> int | None:
+        return members[member_id] if member_id is not None else None
+
+    return [
+        StepDependency(
+            step_id=steps[dep.step_id],
+            depends_on_step_id=steps[dep.depends_on_step_id],
+            member_id=member(dep.member_id),
+            depends_on_member_id=member(dep.depends_on_member_id),
+            note=dep.note,
+        )
+        for dep in entry.dependencies
+    ]
+
+
 def _check_codes(
     db: Database, entries: list[tuple[_FamilyPlace, FamilyEntry]], problems: _Problems
 ) -> None:
@@ -789,6 +894,8 @@ class _Plan:
     journeys: list[Journey]
     refs: _References
     summary: ImportSummary
+    consents: dict[int, list[Consent]] = field(default_factory=dict)
+    dependencies: list[StepDependency] = field(default_factory=list)
 
 
 def _too_big(size: int) -> str:
@@ -796,9 +903,25 @@ def _too_big(size: int) -> str:
     return t("exchange.too_big", mb=round(size / megabytes), limit=MAX_IMPORT_BYTES // megabytes)
 
 
-def _plan(db: Database, data: bytes) -> _Plan:
+def _check_teams(
+    entries: list[tuple[_FamilyPlace, FamilyEntry]],
+    teams: Collection[str] | None,
+    problems: _Problems,
+) -> None:
+    """With ``teams`` (a coach's own teams): every family must belong to one of them, as it
+    must when the coach files it by hand (``storage.save_family``); the coach could not
+    even see a family of another team afterwards."""
+    if teams is None:
+        return
+    for prefix, entry in entries:
+        if entry.family.team not in teams:
+            message = t("guard.team_not_yours", team=entry.family.team or "–")
+            problems.add(prefix, ("family", "team"), message)
+
+
+def _plan(db: Database, data: bytes, teams: Collection[str] | None = None) -> _Plan:
     """Validate the whole file against the models and the database; ``DatasetError`` with
-    every problem, or the rows to write."""
+    every problem, or the rows to write. ``teams`` limits whose families may come in."""
     problems = _Problems()
     if len(data) > MAX_IMPORT_BYTES:
         raise DatasetError([Problem(t("exchange.where_file"), _too_big(len(data)))])
@@ -814,16 +937,23 @@ def _plan(db: Database, data: bytes) -> _Plan:
         refs = _reconcile(head, target, edits, problems)
     for prefix, entry in entries:
         _check_family(prefix, entry, refs, problems)
+        _check_dependencies(prefix, entry, problems)
     _check_codes(db, entries, problems)
+    _check_teams(entries, teams, problems)
     if problems:
         raise DatasetError(problems.in_order())
     plain = [entry for _, entry in entries]
     ids = _Ids(db, plain, keep=target.empty and _Ids.can_keep(plain))
     families, journeys = [], []
+    consents: dict[int, list[Consent]] = {}
+    dependencies: list[StepDependency] = []
     for entry in plain:
         family, family_journeys = _renumber(entry, ids, refs.services)
         families.append(family)
         journeys += family_journeys
+        dependencies += _renumber_dependencies(entry, family, family_journeys)
+        if entry.consents:
+            consents[family.id] = entry.consents  # type: ignore[index]
     summary = ImportSummary(
         families=len(families),
         journeys=len(journeys),
@@ -833,7 +963,7 @@ def _plan(db: Database, data: bytes) -> _Plan:
         new_services=tuple(s.name for s in refs.services_to_write if s.id not in target.services),
         ids_kept=ids.keep,
     )
-    return _Plan(families, journeys, refs, summary)
+    return _Plan(families, journeys, refs, summary, consents, dependencies)
 
 
 def check_json(db: Database, data: bytes) -> list[Problem]:
@@ -845,13 +975,20 @@ def check_json(db: Database, data: bytes) -> list[Problem]:
     return []
 
 
-def import_json(db: Database, data: bytes, *, check_only: bool = False) -> ImportSummary:
+def import_json(
+    db: Database,
+    data: bytes,
+    *,
+    check_only: bool = False,
+    teams: Collection[str] | None = None,
+) -> ImportSummary:
     """Import a JSON dataset: all or nothing, in one transaction.
 
     Raises ``DatasetError`` listing every problem (in German, with family, step and field)
-    and writes nothing if there is any. ``check_only`` validates without writing.
+    and writes nothing if there is any. ``check_only`` validates without writing. With
+    ``teams`` (the importing coach's own teams) a family of any other team is a problem.
     """
-    plan = _plan(db, data)
+    plan = _plan(db, data, teams)
     if check_only:
         return plan.summary
     refs = plan.refs
@@ -867,6 +1004,8 @@ def import_json(db: Database, data: bytes, *, check_only: bool = False) -> Impor
                 meta=refs.meta,
             )
             storage.insert_dataset(db, plan.families, plan.journeys)
+            storage.privacy.insert_consents(db, plan.consents)
+            storage.dependencies.insert_dependencies(db, plan.dependencies)
     except ZugangsatlasError as exc:
         # Someone saved in between (a code, an id): nothing was written, say why.
         raise DatasetError([Problem("", str(exc))]) from exc

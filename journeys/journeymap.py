@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -47,6 +47,7 @@ from journeys.models import (
     Service,
     Stage,
     Step,
+    StepDependency,
     TagStatus,
 )
 
@@ -85,6 +86,10 @@ REFERRAL_STYLES = {
     Arrival.OFFEN: ("dashed", "#9E9E9E"),
     Arrival.NEIN: ("dashed", "#C62828"),
 }
+# A wait between steps ("wartet auf"): dashed violet, so it reads apart from the grey and
+# red referral arrows and from the category colours of the barriers.
+DEPENDENCY_COLOR = "#6A1B9A"
+DEPENDENCY_NOTE_CHARS = 40
 
 
 class RenderError(ZugangsatlasError):
@@ -273,6 +278,10 @@ class _Context:
     stage_labels: dict[str, str]
     services: dict[int, Service]
     member_labels: dict[int, str]
+    # (lane key, column) of every lane cell an arrow "wartet auf" starts or ends at: such a
+    # cell is drawn even when the member neither took part nor met a barrier there.
+    anchors: frozenset[tuple[str, int]] = frozenset()
+    dependencies: tuple[StepDependency, ...] = ()
 
 
 def _stage_label(ctx: _Context, key: str) -> str:
@@ -461,8 +470,13 @@ def _lane_cell(
     involved: bool,
     with_member: bool,
     height: float,
+    anchored: bool = False,
 ) -> str:
-    """A lane cell: light when the member took part, invisible when neither part nor barrier."""
+    """A lane cell: light when the member took part, invisible when neither part nor barrier.
+
+    A cell an arrow "wartet auf" ends at (``anchored``) is drawn as a dashed outline even
+    when empty, so the arrow points at something.
+    """
     rows_and_lines = [
         _barrier_row(ctx, tag, _member_prefix(ctx, tag) if with_member else "") for tag in tags
     ]
@@ -473,7 +487,7 @@ def _lane_cell(
         "height": _inches(height),
         "margin": "0.02",
     }
-    if not involved and not tags:
+    if not involved and not tags and not anchored:
         return _node(name, **common, label="", style="invis")
     attrs: dict[str, object] = {**common, "label": label or ""}
     if involved:
@@ -669,6 +683,7 @@ def _barrier_lane(
                 involved=involved[i],
                 with_member=with_member,
                 height=height,
+                anchored=(key, i) in ctx.anchors,
             )
         )
     return lane
@@ -775,6 +790,103 @@ def _emotion_cell(ctx: _Context, name: str, step: Step, n: int, value: int) -> s
     )
 
 
+# ---------------------------------------------------------------- dependencies ("wartet auf")
+
+
+def _dependency_lane(
+    ctx: _Context, step: Step, member_id: int | None, *, member_lanes: bool
+) -> tuple[str, int | None]:
+    """The lane key an end of a wait sits in, and the member it stands for.
+
+    The member named on the dependency, else the step's only member, else the whole family.
+    In the compact view (no member lanes) every end sits in the one barrier lane.
+    """
+    index = {m.id: i for i, m in enumerate(ctx.family.members) if m.id is not None}
+    if member_id not in index:
+        known = [m for m in step.member_ids if m in index]
+        member_id = known[0] if len(known) == 1 else None
+    if not member_lanes:
+        return "all", member_id
+    if member_id is None:
+        return "fam", None
+    return f"m{index[member_id]}", member_id
+
+
+def _dependency_ends(
+    ctx: _Context, dependencies: Sequence[StepDependency], *, member_lanes: bool
+) -> list[tuple[StepDependency, tuple[str, int, int | None], tuple[str, int, int | None]]]:
+    """Each wait whose two steps are in the journey, with (lane, column, member) of both ends."""
+    column = {step.id: i for i, step in enumerate(ctx.journey.steps) if step.id is not None}
+    out = []
+    for dep in dependencies:
+        if dep.step_id not in column or dep.depends_on_step_id not in column:
+            continue
+        i, j = column[dep.step_id], column[dep.depends_on_step_id]
+        steps = ctx.journey.steps
+        tail_lane, tail_member = _dependency_lane(
+            ctx, steps[i], dep.member_id, member_lanes=member_lanes
+        )
+        head_lane, head_member = _dependency_lane(
+            ctx, steps[j], dep.depends_on_member_id, member_lanes=member_lanes
+        )
+        out.append((dep, (tail_lane, i, tail_member), (head_lane, j, head_member)))
+    return out
+
+
+def _lane_order(lane: str) -> int:
+    """Top-to-bottom position of a barrier lane: family, then members in order."""
+    return -1 if lane in ("fam", "all") else int(lane[1:])
+
+
+def _dependency_edges(ctx: _Context, *, member_lanes: bool) -> list[str]:
+    """One dashed violet arrow per wait, from the waiting cell to the awaited one.
+
+    Between two lanes the edge is written from the upper lane to the lower one with no
+    weight (like the emotion line), so dot routes it straight across instead of around the
+    map; ``dir=back`` puts the arrowhead where it belongs when the waiting lane is the
+    lower one. Within one lane it stays out of the ranking (``constraint=false``), like a
+    referral. The short note rides on an ``xlabel``, escaped for DOT like every user text.
+    """
+    out = []
+    for dep, (tail_lane, i, tail_member), (head_lane, j, head_member) in _dependency_ends(
+        ctx, ctx.dependencies, member_lanes=member_lanes
+    ):
+        note = " ".join(dep.note.split())
+        label = t("dependencies.map_label")
+        if note:
+            label = t("dependencies.map_label_note", note="\n".join(lines_of(note, 26, 2)))
+        tooltip = t(
+            "dependencies.map_tooltip",
+            who=ctx.member_labels.get(tail_member or 0, t("journeymap.family_lane")),
+            n=i + 1,
+            whom=ctx.member_labels.get(head_member or 0, t("journeymap.family_lane")),
+            m=j + 1,
+        )
+        if note:
+            tooltip = f"{tooltip}: {note}"
+        tail, head = f"{tail_lane}_{i}", f"{head_lane}_{j}"
+        attrs: dict[str, object] = {
+            "style": "dashed",
+            "color": DEPENDENCY_COLOR,
+            "fontcolor": DEPENDENCY_COLOR,
+            "penwidth": "2",
+            "arrowhead": "vee",
+            "arrowsize": "1",
+            "fontsize": "8",
+            "xlabel": label,
+            "tooltip": tooltip,
+        }
+        if tail_lane == head_lane:
+            attrs["constraint"] = "false"
+        else:
+            attrs["weight"] = "0"
+            if _lane_order(tail_lane) > _lane_order(head_lane):
+                tail, head = head, tail
+                attrs.update(dir="back", arrowtail="vee")
+        out.append("  " + _edge(tail, head, **attrs))
+    return out
+
+
 # ---------------------------------------------------------------- legend
 
 
@@ -835,6 +947,13 @@ def _legend(ctx: _Context) -> Html:
         ]
         + [text("journeymap.legend.warm_handover")]
     )
+    if ctx.anchors:
+        rows.append(
+            [
+                title("dependencies.legend"),
+                text("dependencies.legend_sample", DEPENDENCY_COLOR),
+            ]
+        )
     rows.append(
         [
             title("journeymap.legend.emotion"),
@@ -990,13 +1109,16 @@ def journey_map_dot(
     stages: list[Stage],
     services: dict[int, Service],
     show_member_lanes: bool = True,
+    dependencies: Sequence[StepDependency] = (),
 ) -> str:
     """DOT source of the journey map.
 
     ``stages`` gives the stage labels (pass retired stages too, so old steps keep their
     label); ``services`` maps service ids to services for names. With
     ``show_member_lanes=False`` the member lanes fold into one lane of all barriers, each
-    naming the member it affects: the compact view for a projector.
+    naming the member it affects: the compact view for a projector. ``dependencies``
+    (waits between steps of this journey) are drawn as dashed arrows "wartet auf" between
+    the lanes of the members concerned; waits to steps of other journeys are left out.
     """
     if not journey.steps:
         return _empty_dot()
@@ -1007,6 +1129,12 @@ def journey_map_dot(
         stage_labels={s.key: s.label for s in stages},
         services=services,
         member_labels=member_labels(family),
+    )
+    ends = _dependency_ends(ctx, dependencies, member_lanes=show_member_lanes)
+    ctx = replace(
+        ctx,
+        dependencies=tuple(dep for dep, _, _ in ends),
+        anchors=frozenset((lane, col) for _, a, b in ends for lane, col, _ in (a, b)),
     )
     steps = journey.steps
     targets: list[list[tuple[Referral, int | None]]] = [
@@ -1031,6 +1159,7 @@ def journey_map_dot(
     out += _column_chains(lanes, len(steps))
     out += _referral_edges(targets, "rf" if any(loose) else None)
     out += _emotion_edges(steps)
+    out += _dependency_edges(ctx, member_lanes=show_member_lanes)
     out.append("}")
     out.append("")
     return "\n".join(line for line in out if line.strip())

@@ -53,7 +53,7 @@ Month = Annotated[str, StringConstraints(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$
 CaseCode = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Emotion = Annotated[int, Field(ge=-2, le=2)]
 Severity = Annotated[int, Field(ge=1, le=3)]
-RecordId = Annotated[int, Field(gt=0)]
+RecordId = Annotated[int, Field(gt=0, le=2**63 - 1)]  # sqlite INTEGER holds at most 2⁶³-1
 
 
 class LabelledEnum(StrEnum):
@@ -298,3 +298,59 @@ class SollMeasure(Base):
         if self.responsible_service_id is None and not self.responsible_text:
             raise ValueError(t("soll.measure_needs_responsible"))
         return self
+
+
+# One step of a journey waits on another step of the same journey, often of another member:
+# "the mother's measure waits on the child's Kita place". ``member_id`` is who waits,
+# ``depends_on_member_id`` whom the awaited step is about; ``None`` means "as the step's own
+# members say" (the journey map then draws the arrow from the step's only member, or from
+# the whole family).
+class StepDependency(Base):
+    id: RecordId | None = None
+    step_id: RecordId
+    depends_on_step_id: RecordId
+    member_id: RecordId | None = None
+    depends_on_member_id: RecordId | None = None
+    note: ShortText = ""
+    created_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _not_on_itself(self) -> Self:
+        """A step cannot wait on itself: that would be a wait without end."""
+        if self.step_id == self.depends_on_step_id:
+            raise ValueError(t("dependencies.self"))
+        return self
+
+
+class ConsentPurpose(LabelledEnum):
+    """What a family consented to (§67b SGB X, §65 SGB VIII): each export serves one purpose."""
+
+    FALLKONFERENZ = "fallkonferenz"
+    UEBERLEITUNG = "ueberleitung"
+    EVALUATION = "evaluation"
+
+
+# One consent of a family for one purpose: given on a day, perhaps withdrawn later. A new
+# consent after a withdrawal is a new record, so the history stays readable.
+class Consent(Base):
+    id: RecordId | None = None
+    purpose: ConsentPurpose
+    given_on: date
+    withdrawn_on: date | None = None
+
+    @model_validator(mode="after")
+    def _withdrawn_after_given(self) -> Self:
+        """A consent cannot be withdrawn before it was given."""
+        if self.withdrawn_on is not None and self.withdrawn_on < self.given_on:
+            raise ValueError(
+                t(
+                    "privacy.consent.withdraw_before_given",
+                    purpose=self.purpose.label,
+                    given=f"{self.given_on:%d.%m.%Y}",
+                )
+            )
+        return self
+
+    def in_force(self, on: date) -> bool:
+        """Whether the consent holds on this day: given by then and not yet withdrawn."""
+        return self.given_on <= on and (self.withdrawn_on is None or on < self.withdrawn_on)

@@ -312,7 +312,14 @@ class _Package:
     def __init__(self, data: bytes) -> None:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        # zipfile refuses archive versions it does not know with NotImplementedError.
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            NotImplementedError,
+            ValueError,
+            OSError,
+        ) as exc:
             raise XlsxError(t("sheetimport.not_xlsx")) from exc
         self.names = set(self.zip.namelist())
 

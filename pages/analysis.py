@@ -22,8 +22,11 @@ from barriers.analysis import AnalysisFilter
 from journeys import storage
 from journeys.i18n import t
 from journeys.models import TagStatus
+from journeys.permissions import Permission
 from pages import analysis_widgets as w
-from pages import ui
+from pages import guard, ui
+
+user = guard.require(Permission.ANALYSIS)
 
 TAB_KEY = "abschnitt"
 # Counts of families and tags: whole numbers on the axis, never 0.5.
@@ -55,7 +58,14 @@ def _level_control(key: str, default: str = "barrier") -> str:
 def _detail_box(
     key: str, options: list[Hashable], label_of: Callable[[Hashable], str]
 ) -> Hashable | None:
-    """The "Details zu" selectbox; a click in the chart sets it (see ``w.show_chart``)."""
+    """The "Details zu" selectbox; a click in the chart sets it (see ``w.show_chart``).
+
+    Details are case level (case codes): only for users with the case permission; the
+    rows themselves are limited to their teams on the server (``w.drill``).
+    """
+    if not w.may_drill():
+        st.caption(t("guard.no_drill"))
+        return None
     choices: list[Hashable | None] = [None, *options]
     w.drop_stale(key, choices)
     return st.selectbox(
@@ -164,7 +174,9 @@ def recurrence_section(flt: AnalysisFilter) -> None:
     st.markdown(f"**{t('analysis.drill.heading')}**")
     choice = _detail_box(box_key, keys, lambda k: f"{labels[k]} ({families[k]})")
     if choice is not None:
-        where = {"barrier_key": choice} if level == "barrier" else {"category": choice}
+        # Without health rights a health category stands in for its barriers: by category.
+        by_barrier = level == "barrier" and "." in str(choice)
+        where = {"barrier_key": choice} if by_barrier else {"category": choice}
         w.drill_table(w.drill(flt, **where), f"rec_{level}", t("analysis.drill.file"))
 
 

@@ -26,10 +26,11 @@ import vl_convert as vlc
 from barriers import analysis, export, graphs
 from barriers.analysis import AnalysisFilter, Facts
 from barriers.taxonomy import Taxonomy
-from journeys import journeymap, storage
+from journeys import journeymap, storage, visibility
 from journeys.i18n import t
 from journeys.models import HouseholdType, JourneyKind, Role, Service, TagStatus
-from pages import ui
+from journeys.permissions import Permission
+from pages import auth, guard, ui
 
 # Tables show this many rows; the CSV download always has all of them.
 ROW_CAP = 50
@@ -98,8 +99,19 @@ def _recurrence(path: str, data_version: int, flt_key: str, level: str) -> pd.Da
     return table.merge(top, on="key", how="left")
 
 
+def sees_health() -> bool:
+    """Whether the signed-in user may see single health barriers (``User.sees_health``)."""
+    user = auth.current_user()
+    return user is not None and user.sees_health
+
+
 def recurrence(flt: AnalysisFilter, level: str) -> pd.DataFrame:
-    return _recurrence(ui.db_path(), ui.version(), _flt_key(flt), level)
+    """The recurrence table; without health rights, health barriers only as their category."""
+    table = _recurrence(ui.db_path(), ui.version(), _flt_key(flt), level)
+    if level == "barrier" and not sees_health():
+        by_category = _recurrence(ui.db_path(), ui.version(), _flt_key(flt), "category")
+        table = visibility.replace_health_rows(table, by_category, ui.taxonomy())
+    return table
 
 
 @_cached
@@ -143,8 +155,19 @@ def _lifecycle(
 def lifecycle(
     flt: AnalysisFilter, freq: str, level: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, int]]:
-    """Events per period, the balance per key, and removed tags per calendar year."""
-    return _lifecycle(ui.db_path(), ui.version(), _flt_key(flt), freq, level)
+    """Events per period, the balance per key, and removed tags per calendar year.
+
+    Without health rights, health barriers appear only as their category (true counts).
+    """
+    events, table, removed = _lifecycle(ui.db_path(), ui.version(), _flt_key(flt), freq, level)
+    if level == "barrier" and not sees_health():
+        cat_events, cat_table, _ = _lifecycle(
+            ui.db_path(), ui.version(), _flt_key(flt), freq, "category"
+        )
+        tax = ui.taxonomy()
+        events = visibility.replace_health_rows(events, cat_events, tax)
+        table = visibility.replace_health_rows(table, cat_table, tax)
+    return events, table, removed
 
 
 @_cached
@@ -227,9 +250,25 @@ def _drill(
 
 
 def drill(flt: AnalysisFilter, **where: Any) -> pd.DataFrame:
-    """The tags behind one bar or cell (``analysis.drilldown``), cached."""
+    """The tags behind one bar or cell (``analysis.drilldown``), cached; only rows the
+    signed-in user may see at case level: families of their own teams, and health tags
+    only with health rights. Without the case permission (Analyst, Gremium): no rows."""
     clean = tuple(sorted((k, v) for k, v in where.items() if v is not None))
-    return _drill(ui.db_path(), ui.version(), _flt_key(flt), clean)
+    rows = _drill(ui.db_path(), ui.version(), _flt_key(flt), clean)
+    user = auth.current_user()
+    if user is None or not user.may(Permission.CASES):
+        return rows.iloc[0:0]
+    codes = storage.family_codes_in_teams(ui.db(), visibility.case_teams(user))
+    rows = rows[rows["code"].isin(codes)]
+    if not user.sees_health:
+        tax = ui.taxonomy()
+        rows = rows[~rows["barrier_key"].map(lambda k: visibility.is_sensitive_key(tax, str(k)))]
+    return rows.reset_index(drop=True)
+
+
+def may_drill() -> bool:
+    """Whether the signed-in user may open the case-level details behind a figure."""
+    return guard.may(Permission.CASES)
 
 
 # ---------------------------------------------------------------- the filter
@@ -399,7 +438,11 @@ def chart_downloads(chart: alt.TopLevelMixin, file_name: str) -> None:
         with column:
             st.download_button(
                 t(f"common.download_{fmt}"),
-                data=partial(chart_image, chart, fmt),
+                data=ui.audited(
+                    guard.export(Permission.ANALYSIS, partial(chart_image, chart, fmt)),
+                    file_name=f"{file_name}.{fmt}",
+                    object_type=storage.audit.AUSWERTUNG,
+                ),
                 file_name=f"{file_name}.{fmt}",
                 mime=mime,
                 key=f"{KEY_PREFIX}{fmt}_chart_{file_name}",
@@ -522,11 +565,25 @@ def table(
     csv_download(df, file_name, key)
 
 
-def csv_download(df: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
-    """A CSV download made only when clicked (safe for Excel: see ``export.csv_bytes``)."""
+def csv_download(
+    df: pd.DataFrame,
+    file_name: str,
+    key: str,
+    label: str | None = None,
+    *,
+    permission: Permission = Permission.ANALYSIS,
+) -> None:
+    """A CSV download made only when clicked (safe for Excel: see ``export.csv_bytes``).
+
+    The permission is checked again when the file is made (``guard.export``).
+    """
     st.download_button(
         label or t("common.download_csv"),
-        data=partial(export.csv_bytes, df),
+        data=ui.audited(
+            guard.export(permission, partial(export.csv_bytes, df)),
+            file_name=f"{file_name}.csv",
+            object_type=storage.audit.AUSWERTUNG,
+        ),
         file_name=f"{file_name}.csv",
         mime="text/csv",
         key=f"{KEY_PREFIX}csv_{key}",
@@ -544,7 +601,11 @@ def graph_downloads(dot: str, file_name: str, key: str) -> None:
     with left:
         st.download_button(
             t("common.download_svg"),
-            data=partial(journeymap.render, dot, "svg"),
+            data=ui.audited(
+                guard.export(Permission.ANALYSIS, partial(journeymap.render, dot, "svg")),
+                file_name=f"{file_name}.svg",
+                object_type=storage.audit.AUSWERTUNG,
+            ),
             file_name=f"{file_name}.svg",
             mime="image/svg+xml",
             key=f"{KEY_PREFIX}svg_{key}",
@@ -554,7 +615,11 @@ def graph_downloads(dot: str, file_name: str, key: str) -> None:
     with right:
         st.download_button(
             t("common.download_png"),
-            data=partial(journeymap.render, dot, "png"),
+            data=ui.audited(
+                guard.export(Permission.ANALYSIS, partial(journeymap.render, dot, "png")),
+                file_name=f"{file_name}.png",
+                object_type=storage.audit.AUSWERTUNG,
+            ),
             file_name=f"{file_name}.png",
             mime="image/png",
             key=f"{KEY_PREFIX}png_{key}",
@@ -612,4 +677,4 @@ def drill_table(dd: pd.DataFrame, key: str, file_name: str) -> None:
         st.caption(t("analysis.rows_shown", shown=DRILL_CAP, total=len(show)))
     export_df = show.copy()
     export_df[t("analysis.col.code")] = dd["code"].to_numpy()
-    csv_download(export_df, file_name, f"drill_{key}")
+    csv_download(export_df, file_name, f"drill_{key}", permission=Permission.CASES)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -27,11 +27,15 @@ import streamlit as st
 from sqlite_utils import Database
 
 from barriers.export import csv_bytes
-from journeys import eventlog, exchange, sheetimport
+from journeys import eventlog, exchange, sheetimport, storage, visibility
 from journeys.exchange import DatasetError, ImportSummary, Problem
 from journeys.i18n import t
+from journeys.models import ConsentPurpose
+from journeys.permissions import Permission
 from journeys.sheetimport import ImportPlan, Sheet
-from pages import ui
+from pages import guard, ui
+
+user = guard.require(Permission.CASES_EXPORT)
 
 NOT_PRESENT = "__nicht_vorhanden__"
 PREVIEW_ROWS = 20
@@ -109,7 +113,11 @@ def show_problems(problems: list[Problem], key: str) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
     st.download_button(
         t("data_page.problems.download"),
-        data=csv_bytes(frame),
+        data=ui.audited(
+            guard.export_bytes(Permission.CASES_EXPORT, csv_bytes(frame)),
+            file_name=t("data_page.problems.file_name"),
+            object_type=storage.audit.DATENSATZ,
+        ),
         file_name=t("data_page.problems.file_name"),
         mime="text/csv",
         key=f"{key}_problems_csv",
@@ -147,8 +155,14 @@ def export_file_name(kind: str, day: date) -> str:
 
 
 def export_scope() -> tuple[list[int] | None, bool]:
-    """Which families to export (``None`` = all) and whether the choice can be exported."""
+    """Which families to export (``None`` = all) and whether the choice can be exported.
+
+    The list holds only the user's own teams' families (``ui.families``), archetypes left
+    out: they are invented personas, not cases. "All" means all of those; the export
+    query applies the same scope again (``guard.export_scope``).
+    """
     families = ui.families()
+    families = families[families["team"] != visibility.ARCHETYPE_TEAM]
     ids_by_code = {
         str(code): int(i) for code, i in zip(families["code"], families["id"], strict=True)
     }
@@ -176,6 +190,36 @@ def export_scope() -> tuple[list[int] | None, bool]:
     if not codes:
         st.caption(t("data_page.export.families_hint"))
     return sorted(ids_by_code[c] for c in codes), bool(codes)
+
+
+def export_purpose(db: Database, family_ids: list[int] | None) -> tuple[ConsentPurpose, int]:
+    """The purpose of the export (evaluation by default) and how many of the chosen families
+    it will hold: only those who consented to that purpose (the rest are named as a count)."""
+    purpose = st.radio(
+        t("privacy.export.purpose"),
+        list(ConsentPurpose),
+        index=list(ConsentPurpose).index(ConsentPurpose.EVALUATION),
+        format_func=lambda p: ConsentPurpose(p).label,
+        horizontal=True,
+        help=t("privacy.export.purpose_help"),
+        key="data_export_purpose",
+    )
+    if family_ids is None:
+        listed = ui.families()
+        family_ids = listed.loc[listed["team"] != visibility.ARCHETYPE_TEAM, "id"].tolist()
+    chosen = [int(i) for i in family_ids]
+    consenting = len(storage.privacy.consenting_family_ids(db, purpose, chosen))
+    left_out = len(chosen) - consenting
+    if chosen and consenting == 0:
+        st.warning(
+            t("privacy.export.none_consented", purpose=purpose.label), icon=":material/block:"
+        )
+    elif left_out:
+        key = "privacy.export.left_out_one" if left_out == 1 else "privacy.export.left_out"
+        st.info(t(key, n=left_out, purpose=purpose.label), icon=":material/filter_alt:")
+    elif chosen:
+        st.caption(t("privacy.export.all_consented", purpose=purpose.label))
+    return purpose, consenting
 
 
 def prepared_downloads(
@@ -210,7 +254,11 @@ def prepared_downloads(
     for kind, data in files.items():
         st.download_button(
             t(f"data_page.export.download_{kind}"),
-            data=data,
+            data=ui.audited(
+                guard.export_bytes(Permission.CASES_EXPORT, data),
+                file_name=export_file_name(kind, today),
+                object_type=storage.audit.DATENSATZ,
+            ),
             file_name=export_file_name(kind, today),
             mime=mime[kind],
             key=f"{slot}_{kind}",
@@ -223,16 +271,20 @@ def prepared_downloads(
 def export_tab(db: Database) -> None:
     st.info(t("data_page.privacy"), icon=":material/lock:")
     family_ids, enabled = export_scope()
-    scope = (ui.version(), None if family_ids is None else tuple(family_ids))
-    families = len(family_ids) if family_ids is not None else len(ui.families())
+    purpose, consenting = export_purpose(db, family_ids)
+    allowed = guard.export_scope(user)
+    scope = (ui.version(), None if family_ids is None else tuple(family_ids), allowed, purpose)
     st.subheader(t("data_page.export.json_heading"))
     st.caption(t("data_page.export.json_caption"))
     prepared_downloads(
         "json",
         scope,
         enabled,
-        lambda: {"json": exchange.export_json(db, family_ids)},
-        families,
+        guard.export(
+            Permission.CASES_EXPORT,
+            lambda: {"json": exchange.export_json(db, family_ids, scope=allowed, purpose=purpose)},
+        ),
+        consenting,
     )
     st.subheader(t("data_page.export.eventlog_heading"))
     st.caption(t("data_page.export.eventlog_caption"))
@@ -240,11 +292,14 @@ def export_tab(db: Database) -> None:
         "eventlog",
         scope,
         enabled,
-        lambda: {
-            "csv": eventlog.event_log_csv(db, family_ids),
-            "xes": eventlog.event_log_xes(db, family_ids),
-        },
-        families,
+        guard.export(
+            Permission.CASES_EXPORT,
+            lambda: {
+                "csv": eventlog.event_log_csv(db, family_ids, scope=allowed, purpose=purpose),
+                "xes": eventlog.event_log_xes(db, family_ids, scope=allowed, purpose=purpose),
+            },
+        ),
+        consenting,
     )
 
 
@@ -266,7 +321,8 @@ class JsonOutcome:
 def check_json_file(db: Database, data: bytes) -> JsonOutcome:
     """Check a dataset completely without writing anything."""
     try:
-        return JsonOutcome(exchange.import_json(db, data, check_only=True), [])
+        teams = visibility.own_teams(user)  # families of the coach's own teams only
+        return JsonOutcome(exchange.import_json(db, data, check_only=True, teams=teams), [])
     except DatasetError as exc:
         return JsonOutcome(None, exc.problems)
 
@@ -274,7 +330,8 @@ def check_json_file(db: Database, data: bytes) -> JsonOutcome:
 def import_json_file(db: Database, data: bytes) -> JsonOutcome:
     """Import a dataset, all or nothing (the file is checked again inside)."""
     try:
-        return JsonOutcome(exchange.import_json(db, data), [])
+        teams = visibility.own_teams(user)  # checked again on the write
+        return JsonOutcome(exchange.import_json(db, data, teams=teams), [])
     except DatasetError as exc:
         return JsonOutcome(None, exc.problems)
 
@@ -398,6 +455,23 @@ def show_plan(plan: ImportPlan) -> None:
     st.markdown("\n".join(f"- {md(line)}" for line in plan.summary_lines()))
 
 
+def import_team() -> str | None:
+    """The team the imported families are filed under: one of the coach's own teams
+    (``None``, with an explanation, for an account without a team)."""
+    teams = visibility.own_teams(user)
+    if not teams:
+        st.warning(t("guard.no_teams"), icon=":material/lock:")
+        return None
+    if len(teams) == 1:
+        st.caption(t("guard.import_team", team=teams[0]))
+        return teams[0]
+    return str(
+        st.selectbox(
+            t("families.team"), teams, key="data_sheet_team", help=t("guard.team_pick_help")
+        )
+    )
+
+
 def sheet_tab(db: Database) -> None:
     st.caption(t("data_page.sheet.caption"))
     st.caption(t("data_page.large_files"))
@@ -433,15 +507,20 @@ def sheet_tab(db: Database) -> None:
         show_problems(plan.problems, "data_sheet")
     elif plan is not None:
         show_plan(plan)
+    team = import_team()
     if st.button(
         t("data_page.sheet.import"),
         key="data_sheet_import",
         type="primary",
-        disabled=plan is None or not plan.ok,
+        disabled=plan is None or not plan.ok or team is None,
         help=t("data_page.sheet.import_help"),
         icon=":material/upload:",
     ):
         st.session_state.pop(slot, None)
+        # The new families belong to the importing coach's team: otherwise nobody could
+        # open them (a coach sees only their own teams' families).
+        families = [f.model_copy(update={"team": team}) for f in plan.families]  # type: ignore[union-attr]
+        plan = replace(plan, families=families)  # type: ignore[type-var]
         try:
             with st.spinner(t("data_page.sheet.importing")):
                 summary = sheetimport.apply_import(db, plan)  # type: ignore[arg-type]

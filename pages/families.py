@@ -23,8 +23,9 @@ from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
-from journeys import storage
+from journeys import storage, visibility
 from journeys.errors import ConflictError, NotFoundError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import (
@@ -36,7 +37,12 @@ from journeys.models import (
     Role,
     new_case_code,
 )
-from pages import ui
+from journeys.permissions import Permission
+from pages import guard, pii_guard, ui
+from pages import journey_extras as jx
+from pages.consent_panel import consent_panel
+
+user = guard.require(Permission.CASES)
 
 T = TypeVar("T")
 
@@ -364,12 +370,15 @@ def _selected_family(shown: pd.DataFrame) -> None:
         return
     family_id = int(shown.loc[shown["code"] == code, "id"].iloc[0])
     try:
-        family = storage.get_family(ui.db(), family_id)
+        family = storage.get_family(ui.db(), family_id, teams=ui.case_scope().teams)
     except NotFoundError as exc:
         ui.show_errors([str(exc)])
         return
+    ui.audit_view(family.code, page=t("nav.families"))
     with st.container(border=True):
         _family_summary(family)
+        if family.team != visibility.ARCHETYPE_TEAM:  # invented personas need no consent
+            consent_panel(family)
         _family_actions(family)
         _archive_confirmation(family)
     edit = st.session_state.get("fam_edit")
@@ -496,7 +505,9 @@ def _set_archived(family: Family, *, archived: bool) -> None:
     """Archive or restore, then show the list again with a short confirmation."""
     st.session_state.pop("fam_confirm_archive", None)
     try:
-        storage.set_family_archived(ui.db(), family.id, archived=archived)
+        storage.set_family_archived(
+            ui.db(), family.id, archived=archived, teams=ui.case_scope().teams
+        )
     except ZugangsatlasError as exc:
         ui.show_errors([str(exc)])
         return
@@ -719,12 +730,7 @@ def _family_fields(prefix: str, *, current_sozialraum: str | None = None) -> dic
         placeholder=t("families.household_placeholder"),
         format_func=ui.label_of(HOUSEHOLD_LABELS),
     )
-    team = right.text_input(
-        t("families.team"),
-        key=prefix + "team",
-        max_chars=200,
-        placeholder=t("families.team_placeholder"),
-    )
+    team = _team_input(right, prefix)
     payload: dict[str, Any] = {
         "sozialraum": (sozialraum or "").strip() or None,
         "household_type": household,
@@ -732,6 +738,39 @@ def _family_fields(prefix: str, *, current_sozialraum: str | None = None) -> dic
         "members": _members_editor(prefix),
     }
     return {key: value for key, value in payload.items() if value is not None}
+
+
+def _team_input(column: Any, prefix: str) -> str:
+    """The family's team: one of the coach's own teams, never typed freely.
+
+    A coach sees only their teams' families (``journeys.visibility``), so a family filed
+    under any other team would vanish from their list; the storage refuses it anyway.
+    """
+    options = visibility.own_teams(user)
+    current = st.session_state.get(prefix + "team")
+    if isinstance(current, str) and current and current not in options:
+        options = [current, *options]  # an archetype keeps its team
+    if not options:
+        column.warning(t("guard.no_teams"), icon=ICON_LOCK)
+        return ""
+    if current not in options:
+        st.session_state[prefix + "team"] = options[0]
+    return str(
+        column.selectbox(
+            t("families.team"), options, key=prefix + "team", help=t("guard.team_pick_help")
+        )
+    )
+
+
+def free_texts(payload: dict[str, Any]) -> dict[str, str]:
+    """What the coach may have typed freely (a new Sozialraum, new languages), by field
+    label: checked for personal data before saving (``pii_guard``). The team is picked
+    from a list."""
+    languages = [lang for m in payload.get("members", []) for lang in m.get("languages") or []]
+    return {
+        t("families.sozialraum"): str(payload.get("sozialraum") or ""),
+        t("families.member_languages"): ", ".join(str(lang) for lang in languages),
+    }
 
 
 def _forget(prefix: str) -> None:
@@ -787,9 +826,12 @@ def _create_tab() -> None:
     )
     st.caption(t("families.code_why"))
     payload = _family_fields(prefix)
-    if st.button(t("families.create"), type="primary", icon=ICON_DONE, key=prefix + "create"):
+    create = st.button(t("families.create"), type="primary", icon=ICON_DONE, key=prefix + "create")
+    if pii_guard.guard_submit(free_texts(payload), prefix + "pii", create):
         family = ui.attempt(lambda: Family.model_validate({**payload, "code": code}))
-        saved = family and ui.attempt(lambda: storage.save_family(ui.db(), family))
+        saved = family and ui.attempt(
+            lambda: storage.save_family(ui.db(), family, teams=ui.case_scope().teams)
+        )
         if saved:
             st.session_state["fam_created"] = saved.code
             st.session_state["fam_new_rev"] = rev + 1
@@ -823,7 +865,7 @@ def _start_edit(family: Family) -> None:
 
 def _reload_edit(family_id: int) -> None:
     try:
-        _start_edit(storage.get_family(ui.db(), family_id))
+        _start_edit(storage.get_family(ui.db(), family_id, teams=ui.case_scope().teams))
     except NotFoundError:
         _stop_edit()
 
@@ -843,40 +885,88 @@ def _edit_form() -> None:
         st.markdown(f"#### {t('families.edit_heading', code=snapshot.code)}")
         st.warning(t("families.privacy"), icon=ICON_LOCK)
         payload = _family_fields(prefix, current_sozialraum=snapshot.sozialraum)
-        if edit.get("conflict"):
-            st.button(
-                t("families.reload"),
-                key=prefix + "reload",
-                on_click=_reload_edit,
-                args=(edit["id"],),
-            )
         row = st.container(horizontal=True)
         save = row.button(t("families.save"), type="primary", key=prefix + "save")
         row.button(t("families.cancel"), key=prefix + "cancel", on_click=_stop_edit)
-        if not save:
-            return
         keep = snapshot.model_dump(include={"id", "code", "status", "synthetic", "version"})
-        family = ui.attempt(lambda: Family.model_validate({**payload, **keep}))
-        if family is None:
-            return
-        try:
-            saved = storage.save_family(ui.db(), family)
-        except ConflictError as exc:
-            st.session_state["fam_edit"] = {**edit, "conflict": True}
-            ui.show_errors([str(exc)])
-            st.button(
-                t("families.reload"),
-                key=prefix + "reload_now",
-                on_click=_reload_edit,
-                args=(edit["id"],),
-            )
-            return
-        except ZugangsatlasError as exc:
-            ui.show_errors([str(exc)])
-            return
-        ui.flash(t("families.saved", code=saved.code))
-        _stop_edit()
-        st.rerun()
+        force = bool(edit.get("force"))  # "Meinen Text trotzdem speichern" after a conflict
+        if force:
+            st.session_state["fam_edit"] = edit = {**edit, "force": False}
+        if pii_guard.guard_submit(free_texts(payload), prefix + "pii", save or force):
+            _save_edit(edit, payload, keep)
+        if edit.get("conflict"):
+            _edit_conflict(edit, payload, keep)
+
+
+def _save_edit(edit: dict[str, Any], payload: dict[str, Any], keep: dict[str, Any]) -> None:
+    """Save the form; a save someone else made meanwhile turns the form into a conflict."""
+    family = ui.attempt(lambda: Family.model_validate({**payload, **keep}))
+    if family is None:
+        return
+    try:
+        saved = storage.save_family(ui.db(), family, teams=ui.case_scope().teams)
+    except ConflictError as exc:
+        st.session_state["fam_edit"] = {**edit, "conflict": True}
+        edit["conflict"] = True
+        ui.show_errors([str(exc)])
+        return
+    except ZugangsatlasError as exc:
+        ui.show_errors([str(exc)])
+        return
+    ui.flash(t("families.saved", code=saved.code))
+    _stop_edit()
+    st.rerun()
+
+
+def _family_values(family: Family) -> dict[str, str]:
+    """The fields of the edit form as the coach reads them, for the side-by-side view."""
+    return {
+        "sozialraum": family.sozialraum,
+        "household_type": family.household_type.label,
+        "team": family.team,
+        "members": ", ".join(m.label for m in family.members),
+    }
+
+
+def _edit_conflict(edit: dict[str, Any], payload: dict[str, Any], keep: dict[str, Any]) -> None:
+    """The stored family beside the form's input: reload it, or save the input on top.
+
+    The version shown here is remembered, so "Meinen Text trotzdem speichern" overwrites
+    exactly what the user saw; a third save in between is a new conflict.
+    """
+    try:
+        stored = storage.get_family(ui.db(), edit["id"], teams=ui.case_scope().teams)
+    except NotFoundError:
+        st.warning(t("concurrency.gone"))
+        return
+    try:
+        mine: Family | None = Family.model_validate({**payload, **keep})
+    except ValidationError:
+        mine = None
+    theirs = _family_values(stored)
+    own = _family_values(mine) if mine is not None else {}
+    differences = [
+        (t(f"fields.{field}"), value, own[field])
+        for field, value in theirs.items()
+        if field in own and own[field] != value
+    ]
+    jx.conflict_panel(
+        differences,
+        key=edit["prefix"] + "conflict",
+        on_reload=_reload_edit,
+        reload_args=(edit["id"],),
+        on_keep=_keep_edit,
+        keep_args=(stored.version,),
+    )
+
+
+def _keep_edit(version: int) -> None:
+    """Save the form's input on top of the stored version the user was shown."""
+    edit = st.session_state.get("fam_edit")
+    if not edit:
+        return
+    snapshot = {**edit["snapshot"], "version": version}
+    st.session_state["fam_edit"] = {**edit, "snapshot": snapshot, "conflict": False, "force": True}
 
 
 # ---------------------------------------------------------------- page
@@ -886,6 +976,8 @@ def main() -> None:
     ui.show_flash()
     st.title(t("families.title"))
     st.caption(t("families.intro"))
+    if not visibility.own_teams(user):  # a coach sees their own teams' families only
+        st.info(t("guard.no_teams"), icon=ICON_LOCK)
     families = ui.families()
     list_tab, new_tab = st.tabs(
         [t("families.tab_list"), t("families.tab_new")], key=TAB_KEY, on_change="rerun"

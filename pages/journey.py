@@ -21,7 +21,7 @@ from typing import Any
 import streamlit as st
 
 from barriers.taxonomy import Taxonomy
-from journeys import journeymap, storage
+from journeys import journeymap, storage, visibility
 from journeys.errors import ConflictError, NotFoundError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import (
@@ -33,10 +33,15 @@ from journeys.models import (
     Outcome,
     Service,
     Step,
+    StepDependency,
     TagStatus,
 )
-from pages import ui
+from journeys.permissions import Permission
+from pages import guard, pii_guard, ui
+from pages import journey_extras as jx
 from pages import widgets as w
+
+user = guard.require(Permission.CASES)
 
 PICK = "journey_family_pick"
 EDIT = "journey_edit"  # "new" or the id of the step whose editor is open
@@ -77,6 +82,7 @@ class Ctx:
     stages: dict[str, str]  # key → label, retired stages included (old steps keep them)
     active_stages: list[str]
     services: dict[int, Service]  # retired services included (old steps keep them)
+    dependencies: tuple[StepDependency, ...] = ()  # "wartet auf" between steps of the journey
 
     def member_label(self, member_id: int | None) -> str:
         member = self.family.member(member_id) if member_id else None
@@ -213,14 +219,17 @@ def _step_card(ctx: Ctx, step: Step, index: int, count: int) -> None:
         w.show_errors(f"step{step.id}")
         _perspective(step)
         _referral_lines(ctx, step)
+        jx.dependency_lines(ctx, step, ctx.dependencies)
         w.chips(_chips(ctx, step))
-        with st.popover(
-            t("journey.tag_open"),
-            icon=":material/sell:",
-            help=t("journey.tag_open_help"),
-            key=f"jq_{step.id}_open",
-        ):
-            _quick_tag(ctx, step)
+        with st.container(horizontal=True, gap="small"):
+            with st.popover(
+                t("journey.tag_open"),
+                icon=":material/sell:",
+                help=t("journey.tag_open_help"),
+                key=f"jq_{step.id}_open",
+            ):
+                _quick_tag(ctx, step)
+            jx.dependency_popover(ctx, step)
         if step.tags:
             _tag_manager(ctx, step)
 
@@ -461,7 +470,8 @@ def _sync_tag_state(tag: BarrierTag) -> None:
     ss[_tag_key(tag.id, "status")] = tag.status
     ss[_tag_key(tag.id, "date")] = getattr(tag, STATUS_DATE[tag.status]) or tag.identified_on
     ss[_tag_key(tag.id, "service")] = tag.acted_service_id or NO_SERVICE
-    ss[_tag_key(tag.id, "note")] = tag.note
+    if not pii_guard.pending(_tag_key(tag.id, "pii")):  # a held-back note stays as typed
+        ss[_tag_key(tag.id, "note")] = tag.note
 
 
 def _tag_row(ctx: Ctx, step: Step, tag: BarrierTag) -> None:
@@ -521,6 +531,9 @@ def _tag_row(ctx: Ctx, step: Step, tag: BarrierTag) -> None:
                 on_change=_on_tag_field,
                 args=(step.id, tag.id, "note"),
             )
+        pii_guard.show_pending(
+            _tag_key(tag.id, "pii"), on_confirm=_on_tag_field, args=(step.id, tag.id, "note")
+        )
         w.show_errors(f"tag{tag.id}")
 
 
@@ -577,6 +590,9 @@ def _on_status(step_id: int, tag_id: int) -> None:
 def _on_tag_field(step_id: int, tag_id: int, field: str) -> None:
     """Save one changed field of a tag: the date of its current status, service or note."""
     value = ss.get(_tag_key(tag_id, field))
+    note = {t("journey.tag_note"): value or ""} if field == "note" else {}
+    if not pii_guard.confirm_free_text(note, _tag_key(tag_id, "pii"), show=False):
+        return  # the warning shows under the note; its checkbox saves anyway
 
     def save() -> BarrierTag | None:
         tag = _fresh_tag(step_id, tag_id)
@@ -691,7 +707,10 @@ def _editor(ctx: Ctx, step: Step | None, index: int) -> None:
         _editor_basics(ctx, sid)
         _editor_perspective(sid)
         _editor_referrals(ctx, sid)
+        pii_guard.show_pending(_ek(sid, "pii"), on_confirm=_save_step, args=(ctx, sid))
         w.show_errors(EDITOR_SCOPE)
+        if ss.get(_ek(sid, "conflict")) and step is not None:
+            _conflict(ctx, step, sid)
         with st.container(horizontal=True, gap="small"):
             st.button(
                 t("journey.save"),
@@ -702,15 +721,31 @@ def _editor(ctx: Ctx, step: Step | None, index: int) -> None:
                 args=(ctx, sid),
             )
             st.button(t("journey.cancel"), key=_ek(sid, "cancel"), on_click=_close_editor)
-            if ss.get(_ek(sid, "conflict")) and step is not None:
-                st.button(
-                    t("journey.reload"),
-                    key=_ek(sid, "reload"),
-                    icon=":material/refresh:",
-                    help=t("journey.reload_help"),
-                    on_click=_reload_editor,
-                    args=(ctx, step.id),
-                )
+
+
+def _conflict(ctx: Ctx, stored: Step, sid: int | str) -> None:
+    """Someone saved this step meanwhile: their stored step beside the user's own input.
+
+    ``stored`` is the step as this run read it; its version is remembered, so "Meinen Text
+    trotzdem speichern" overwrites exactly what the user was shown (a third save in between
+    is a new conflict, not a silent overwrite).
+    """
+    ss[_ek(sid, "theirs_version")] = stored.version
+    mine = jx.editor_step(lambda: _step_from_editor(ctx, sid))
+    jx.conflict_panel(
+        jx.step_differences(ctx, stored, mine),
+        key=f"{EDITOR}{sid}",
+        on_reload=_reload_editor,
+        reload_args=(ctx, stored.id),
+        on_keep=_keep_mine,
+        keep_args=(ctx, sid),
+    )
+
+
+def _keep_mine(ctx: Ctx, sid: int | str) -> None:
+    """Save the user's own input on top of the stored version they were shown."""
+    ss[_ek(sid, "version")] = ss.get(_ek(sid, "theirs_version"), ss.get(_ek(sid, "version")))
+    _save_step(ctx, sid)
 
 
 def _editor_basics(ctx: Ctx, sid: int | str) -> None:
@@ -958,8 +993,13 @@ def _save_step(ctx: Ctx, sid: int | str) -> None:
     The step's barrier tags are edited on their own (fast tagging), so they are taken as
     saved right now, never from the editor: saving a step never drops a tag someone
     added meanwhile. A step changed by someone else since the editor opened is a
-    conflict: the message says so and the inputs stay.
+    conflict: the message says so and the inputs stay. Text that looks like personal data
+    is held back with a warning in the editor (``pii_guard``); its checkbox saves anyway.
     """
+    texts = {t(f"journey.{field}_label"): ss.get(_ek(sid, field)) or "" for field in PERSPECTIVE}
+    texts[t("journey.quote")] = ss.get(_ek(sid, "quote")) or ""
+    if not pii_guard.confirm_free_text(texts, _ek(sid, "pii"), show=False):
+        return
     ss[_ek(sid, "conflict")] = False
     created: list[Service] = []
 
@@ -972,7 +1012,8 @@ def _save_step(ctx: Ctx, sid: int | str) -> None:
             created.append(service)
             step = step.model_copy(update={"service_id": service.id})
         try:
-            return storage.save_step(ui.db(), step)
+            # keep_tags: the stored tags, read inside the save's own transaction (no race).
+            return storage.save_step(ui.db(), step, keep_tags=True)
         except ConflictError:
             ss[_ek(sid, "conflict")] = True
             raise
@@ -1003,6 +1044,7 @@ def _map_section(ctx: Ctx) -> None:
         stages=ui.stages(include_retired=True),
         services=ctx.services,
         show_member_lanes=lanes,
+        dependencies=ctx.dependencies,
     )
     ui.graphviz_chart(dot, key="journey_map")
     st.caption(t("journey.map_caption"))
@@ -1015,7 +1057,12 @@ def _map_section(ctx: Ctx) -> None:
     with st.container(horizontal=True, gap="small"):
         st.download_button(
             t("common.download_svg"),
-            data=svg,
+            data=ui.audited(
+                guard.export_bytes(Permission.CASES, svg),
+                file_name=f"{name}.svg",
+                object_type=storage.audit.FAMILIE,
+                object_id=ctx.family.code,
+            ),
             file_name=f"{name}.svg",
             mime="image/svg+xml",
             icon=":material/download:",
@@ -1024,7 +1071,12 @@ def _map_section(ctx: Ctx) -> None:
         )
         st.download_button(
             t("common.download_png"),
-            data=_png_renderer(dot),
+            data=ui.audited(
+                guard.export(Permission.CASES, _png_renderer(dot)),
+                file_name=f"{name}.png",
+                object_type=storage.audit.FAMILIE,
+                object_id=ctx.family.code,
+            ),
             file_name=f"{name}.png",
             mime="image/png",
             icon=":material/download:",
@@ -1047,16 +1099,19 @@ def _png_renderer(dot: str) -> Callable[[], bytes]:
 # ---------------------------------------------------------------- page
 
 
-def _context(family: Family) -> Ctx:
-    journey = storage.get_or_create_journey(ui.db(), family.id or 0)
+def _context(family: Family, journey: Journey) -> Ctx:
+    """The page's data as this user may see it: without health rights, no health tags in
+    the list, the pickers or the map (``journeys.visibility``)."""
+    full = ui.taxonomy()
     all_stages = ui.stages(include_retired=True)
     return Ctx(
         family=family,
-        journey=journey,
-        taxonomy=ui.taxonomy(),
+        journey=visibility.journey_for(user, journey, full),
+        taxonomy=visibility.taxonomy_for(user, full),
         stages={s.key: s.label for s in all_stages},
         active_stages=[s.key for s in all_stages if not s.retired],
         services={s.id: s for s in ui.services(include_retired=True) if s.id},
+        dependencies=tuple(storage.dependencies.list_dependencies(ui.db(), journey.id or 0)),
     )
 
 
@@ -1065,8 +1120,9 @@ def main() -> None:
     family = _select_family()
     if family is None:
         return
+    ui.audit_view(family.code, page=t("nav.journey"))
     _header(family)
-    ctx = _context(family)
+    ctx = _context(family, jx.choose_journey(family, _on_pick))
     steps_tab, map_tab = st.tabs([t("journey.tab_steps"), t("journey.tab_map")])
     with steps_tab:
         _steps_section(ctx)

@@ -22,7 +22,7 @@ import streamlit as st
 
 from barriers.perspective import other_questions, questions_for_step, young_children
 from barriers.taxonomy import Barrier, Taxonomy
-from journeys import storage
+from journeys import storage, visibility
 from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import (
@@ -35,8 +35,11 @@ from journeys.models import (
     Service,
     Step,
 )
-from pages import ui
+from journeys.permissions import Permission
+from pages import guard, ui
 from pages import widgets as w
+
+user = guard.require(Permission.CASES)
 
 PICK = "perspective_family_pick"
 INDEX = "perspective_index"  # case code → index of the step on screen
@@ -561,8 +564,12 @@ def main() -> None:
     family = _select_family()
     if family is None:
         return
+    ui.audit_view(family.code, page=t("nav.perspective"))
     ui.synthetic_notice(family.synthetic)
     journey = _ist_journey(family)
+    # Without health rights, health tags and questions are not shown (journeys.visibility).
+    full = ui.taxonomy()
+    journey = visibility.journey_for(user, journey, full) if journey else None
     steps = journey.steps if journey else []
     if not steps:
         st.info(t("perspective.no_steps"))
@@ -572,7 +579,7 @@ def main() -> None:
     ctx = Ctx(
         family=family,
         steps=steps,
-        taxonomy=ui.taxonomy(),
+        taxonomy=visibility.taxonomy_for(user, full),
         stages={s.key: s.label for s in all_stages},
         services={s.id: s for s in ui.services(include_retired=True) if s.id},
     )
@@ -584,6 +591,13 @@ def main() -> None:
     _step_view(ctx, step)
     _questions(ctx, step)
     _curve(ctx, index)
+    # The last part of the exercise: how the journey should be, and who removes which barrier.
+    w.page_link(
+        "pages/soll.py",
+        t("soll_page.from_perspective"),
+        url_path="ist-soll",
+        icon=":material/compare_arrows:",
+    )
 
 
 main()

@@ -33,7 +33,10 @@ from barriers.report_formats.markdown import escape
 from journeys import storage
 from journeys.errors import ZugangsatlasError, field_label, german_reason
 from journeys.i18n import has, t
-from pages import ui
+from journeys.permissions import Permission
+from pages import guard, ui
+
+user = guard.require(Permission.REPORT)
 
 KEY = "report_"
 SPEC_KEY = KEY + "spec"  # the spec (JSON) of the preview on screen
@@ -384,7 +387,11 @@ def _downloads(report: CommitteeReport) -> None:
     for column, fmt in zip(columns, FORMAT_ORDER, strict=True):
         column.download_button(
             t(f"report_page.download.{fmt}"),
-            data=_renderer(report, fmt),
+            data=ui.audited(
+                guard.export(Permission.REPORT, _renderer(report, fmt)),
+                file_name=file_name(report, fmt),
+                object_type=storage.audit.BERICHT,
+            ),
             file_name=file_name(report, fmt),
             mime=MEDIA_TYPES[fmt],
             type="primary" if fmt == "docx" else "secondary",

@@ -30,8 +30,11 @@ from barriers.taxonomy import (
 from journeys import storage
 from journeys.i18n import t
 from journeys.models import Service, Stage
+from journeys.permissions import Permission
 from journeys.reference import unique_key
-from pages import ui
+from pages import guard, pii_guard, ui
+
+user = guard.require(Permission.SETTINGS)
 
 NEW = "__neu__"
 ALL = "__alle__"
@@ -437,7 +440,9 @@ def _stage_form(stage: Stage | None, taken: list[str]) -> None:
             type="primary",
             key=f"{suffix}_submit",
         )
-    if not submitted:
+    texts = {t("fields.label"): label or "", t("fields.description"): description or ""}
+    texts[t("settings.stages.typical_services")] = services or ""
+    if not pii_guard.guard_submit(texts, suffix + "_pii", submitted):
         return
     with _attempt(t("settings.stages.added" if new else "settings.stages.saved")):
         values = {"label": label, "description": description, "typical_services": _lines(services)}
@@ -675,7 +680,9 @@ def _barrier_form(category: Category, barrier: Barrier | None, taken: list[str])
             type="primary",
             key=f"{suffix}_submit",
         )
-    if not submitted:
+    texts = {t("fields.label"): label or "", t("fields.explanation"): explanation or ""}
+    texts[t("settings.barriers.questions")] = questions or ""
+    if not pii_guard.guard_submit(texts, suffix + "_pii", submitted):
         return
     with _attempt(t("settings.barriers.added" if new else "settings.barriers.saved")):
         values = {
@@ -771,7 +778,8 @@ def _category_editor(taxonomy: Taxonomy) -> None:
             type="primary",
             key=f"{suffix}_submit",
         )
-    if not submitted:
+    texts = {t("fields.label"): label or "", t("fields.description"): description or ""}
+    if not pii_guard.guard_submit(texts, suffix + "_pii", submitted):
         return
     with _attempt(
         t("settings.barriers.category_added" if new else "settings.barriers.category_saved")

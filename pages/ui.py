@@ -24,6 +24,7 @@ from journeys import storage
 from journeys.errors import ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import Service, Stage
+from journeys.visibility import CaseScope
 
 T = TypeVar("T")
 
@@ -81,13 +82,36 @@ def services(*, include_retired: bool = False) -> list[Service]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _families(path: str, data_version: int) -> pd.DataFrame:
-    return storage.list_families(db())
+def _families(
+    path: str, data_version: int, teams: tuple[str, ...] | None, health: bool
+) -> pd.DataFrame:
+    return storage.list_families(db(), teams=teams, health=health)
+
+
+def case_scope() -> CaseScope:
+    """What the signed-in user may read case by case (own teams + archetypes, health tags).
+
+    Nobody signed in, or no case permission: no family at all. Looked up from the
+    database on every run (``pages/auth.py``), never from session state.
+    """
+    from pages import auth  # pages.auth builds on this module
+
+    user = auth.current_user()
+    return CaseScope.of(user) if user is not None else CaseScope(frozenset(), False)
 
 
 def families() -> pd.DataFrame:
-    """The family list with its figures (see ``storage.list_families``)."""
-    return _families(db_path(), version())
+    """The family list of the signed-in user's teams with its figures
+    (``storage.list_families``); other teams' families are never read."""
+    scope = case_scope()
+    teams = None if scope.teams is None else tuple(sorted(scope.teams))
+    return _families(db_path(), version(), teams, scope.health)
+
+
+def all_families() -> pd.DataFrame:
+    """Every family, of every team: only for the admin's tools (erasure, retention), whose
+    pages are guarded by their own permission. Case pages use ``families()``."""
+    return _families(db_path(), version(), None, True)
 
 
 def sozialraeume() -> list[str]:
@@ -194,3 +218,74 @@ def graphviz_chart(dot: str, *, key: str) -> None:
     mode = "fit" if fit else "natural"
     with st.container(key=f"zgraph_{mode}_{key}"):
         st.graphviz_chart(dot, width="stretch" if fit else "content")
+
+
+# ---------------------------------------------------------------- audit log (issue #6)
+
+
+def audit_view(
+    object_id: str, *, page: str, object_type: str = "familie", detail: str | None = None
+) -> None:
+    """Log that the signed-in person opened a case: once per case, person and session.
+
+    Streamlit reruns the page on every click; logging each rerun would bury the trail, so a
+    session remembers what it has already logged. Another person signing in on the same
+    browser is logged again (the actor is part of what is remembered).
+    """
+    if not object_id:
+        return
+    actor = storage.audit.current_actor.get()
+    seen: set[tuple[str, str, str]] = st.session_state.setdefault("_audit_seen", set())
+    marker = (actor, object_type, object_id)
+    if marker in seen:
+        return
+    text = detail or t("audit.detail.viewed", page=page)
+    storage.audit.record(db(), storage.audit.ANSICHT, object_type, object_id, text, actor=actor)
+    seen.add(marker)
+
+
+def audited(
+    data: Callable[[], bytes | str] | bytes | str,
+    *,
+    file_name: str,
+    object_type: str,
+    object_id: str = "",
+) -> Callable[[], bytes | str]:
+    """The ``data`` of a download button that logs the download when it happens.
+
+    Streamlit calls a callable ``data`` only when the person clicks, in a server thread
+    where the page's context is gone: the actor and the database path are captured now,
+    while the page runs. ``on_click="ignore"`` keeps working (no rerun needed).
+    """
+    actor = storage.audit.current_actor.get()
+    path = db_path()
+
+    def produce() -> bytes | str:
+        content = data() if callable(data) else data
+        detail = t("audit.detail.downloaded", file=file_name)
+        connection = db() if db_path() == path else storage.connect(Path(path))
+        storage.audit.record(
+            connection, storage.audit.EXPORT, object_type, object_id, detail, actor=actor
+        )
+        return content
+
+    return produce
+
+
+def audited_download(
+    label: str,
+    data: Callable[[], bytes | str] | bytes | str,
+    *,
+    file_name: str,
+    object_type: str,
+    object_id: str = "",
+    **kwargs: object,
+) -> None:
+    """``st.download_button`` whose download is written to the audit log (see ``audited``)."""
+    kwargs.setdefault("on_click", "ignore")
+    st.download_button(
+        label,
+        data=audited(data, file_name=file_name, object_type=object_type, object_id=object_id),
+        file_name=file_name,
+        **kwargs,  # type: ignore[arg-type]
+    )

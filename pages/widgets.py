@@ -358,7 +358,10 @@ def select_family(
                 on_pick()
 
     code = requested_family_code()
-    family_id = storage.find_family_id(ui.db(), code) if code else None
+    # Only families of the user's own teams (and archetypes) are found at all: a code of
+    # another team, typed into the URL, is "unknown" like one that does not exist.
+    teams = ui.case_scope().teams
+    family_id = storage.find_family_id(ui.db(), code, teams=teams) if code else None
     title, picker = st.columns([3, 2], vertical_alignment="bottom")
     with picker:
         any_family = _family_picker(ns, pick_key, code if family_id else None, picked)
@@ -378,7 +381,7 @@ def select_family(
     if st.query_params.get(FAMILY_PARAM) != code:
         st.query_params[FAMILY_PARAM] = code
     st.session_state[FAMILY_KEY] = code
-    return storage.get_family(ui.db(), family_id)
+    return storage.get_family(ui.db(), family_id, teams=teams)
 
 
 def back_to_families() -> None:

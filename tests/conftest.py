@@ -41,3 +41,42 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
     if LoadGroupScheduling is None or config.getvalue("dist") != "loadgroup":
         return None
     return FolderGroupScheduling(config, log)
+
+
+# ---- figures of the reliability tests (tests/reliability/), shown at the end of every run
+#
+# Under xdist a worker's print() never reaches the terminal, so each reliability test
+# appends its figure line to one file named by this environment variable (set here in the
+# controller, inherited by the workers), and the controller prints them in its summary.
+FIGURES_ENV = "ZUGANGSATLAS_FIGURES_FILE"
+_FIGURES_KEY = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the run a fresh figures file (the controller only; workers inherit it)."""
+    import os
+    import tempfile
+
+    if FIGURES_ENV in os.environ:
+        return
+    handle, path = tempfile.mkstemp(prefix="zugangsatlas-kennzahlen-", suffix=".txt")
+    os.close(handle)
+    os.environ[FIGURES_ENV] = path
+    config.stash[_FIGURES_KEY] = path
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures the reliability tests recorded, as one block (controller only)."""
+    import os
+    from pathlib import Path
+
+    path = terminalreporter.config.stash.get(_FIGURES_KEY, None)
+    if path is None:
+        return
+    lines = Path(path).read_text(encoding="utf-8").splitlines() if Path(path).exists() else []
+    if lines:
+        terminalreporter.write_sep("=", "Zuverlässigkeit: Kennzahlen")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
+    Path(path).unlink(missing_ok=True)
+    os.environ.pop(FIGURES_ENV, None)

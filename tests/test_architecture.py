@@ -261,3 +261,80 @@ def test_every_page_in_the_navigation_exists(page: str) -> None:
     path = ROOT / page
     assert path.is_file(), f"app.py registers {page}, which does not exist"
     tree(path)  # and it parses
+
+
+# ---------------------------------------------------------------- access (issue #6)
+
+
+def _page_permissions() -> dict[str, str]:
+    """Page file → the ``Permission`` member its ``PageSpec`` in app.py names."""
+    found = {}
+    for node in ast.walk(tree(ROOT / "app.py")):
+        if isinstance(node, ast.Call) and _called_name(node) == "PageSpec" and node.args:
+            perm = node.args[4] if len(node.args) > 4 else None
+            perm = perm or next((k.value for k in node.keywords if k.arg == "permission"), None)
+            if isinstance(node.args[0], ast.Constant) and isinstance(perm, ast.Attribute):
+                found[str(node.args[0].value)] = perm.attr
+    return found
+
+
+def _guard_calls(body: list[ast.stmt]) -> list[str]:
+    """The permissions of ``guard.require(Permission.X)`` calls among these statements."""
+    found = []
+    for stmt in body:
+        value = stmt.value if isinstance(stmt, ast.Expr | ast.Assign | ast.AnnAssign) else None
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "require"
+            and isinstance(value.func.value, ast.Name)
+            and value.func.value.id == "guard"
+            and value.args
+            and isinstance(value.args[0], ast.Attribute)
+        ):
+            found.append(value.args[0].attr)
+    return found
+
+
+def _checked_before_drawing(module: ast.Module) -> list[str]:
+    """Permissions the page checks before it draws: ``guard.require`` at module level, or as
+    the first statement of a module-level function that the module calls (``main()``)."""
+    found = _guard_calls(module.body)
+    functions = {f.name: f for f in module.body if isinstance(f, ast.FunctionDef)}
+    for stmt in module.body:
+        if (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Name)
+            and stmt.value.func.id in functions
+        ):
+            body = functions[stmt.value.func.id].body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]  # the docstring
+            found += _guard_calls(body[:1])
+    return found
+
+
+def test_the_guard_check_finds_what_it_looks_for() -> None:
+    """Guard the guard: a module-level check and a check opening ``main()`` both count."""
+    module = ast.parse(
+        "from pages import guard\nuser = guard.require(Permission.CASES)\n"
+        "def main():\n    '''Doc.'''\n    guard.require(Permission.AUDIT)\n    draw()\nmain()\n"
+    )
+    assert _checked_before_drawing(module) == ["CASES", "AUDIT"]
+    late = ast.parse("def main():\n    draw()\n    guard.require(Permission.CASES)\nmain()\n")
+    assert _checked_before_drawing(late) == []
+
+
+@pytest.mark.parametrize("page", sorted(_page_permissions()))
+def test_every_page_checks_its_permission_on_the_server_before_it_draws(page: str) -> None:
+    """Every page of the navigation calls ``guard.require`` with the permission app.py names
+    for it, before anything else is drawn: hiding a page in the navigation is no check."""
+    path = ROOT / page
+    if not path.is_file():
+        pytest.fail(f"app.py registers {page}, which does not exist")
+    checked = _checked_before_drawing(tree(path))
+    assert checked, f"{page} never calls guard.require(...) before drawing"
+    assert _page_permissions()[page] in checked, (
+        f"{page} checks {checked}, app.py says {_page_permissions()[page]}"
+    )

@@ -16,6 +16,7 @@ as text (XML-escaped), never as markup.
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -40,12 +41,19 @@ FONT = "Arial"
 GREY = RGBColor(0x55, 0x55, 0x55)
 HEADER_FILL = "D9E2EC"
 TOTAL_FILL = "F2F2F2"
+# Characters XML 1.0 forbids even escaped: one pasted into a label would stop the file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Tables with more columns get a landscape page of their own (stage × category).
 WIDE_COLUMNS = 6
 CHART_WIDTH = Cm(14)
 
 
 # ---------------------------------------------------------------- document set-up
+
+
+def _xml(text: str) -> str:
+    """Text Word can store: without the control characters XML does not allow."""
+    return _NOT_XML.sub("", text)
 
 
 def _document(report: CommitteeReport) -> DocumentObject:
@@ -58,10 +66,10 @@ def _document(report: CommitteeReport) -> DocumentObject:
     _styles(doc)
     _footer(doc, report)
     props = doc.core_properties
-    props.title = report.spec.header.betreff
+    props.title = _xml(report.spec.header.betreff)[:255]  # Word's limit; a Betreff may have 300
     props.subject = t("report.document_title")
-    props.author = report.spec.header.federfuehrendes_amt
-    props.last_modified_by = report.spec.header.federfuehrendes_amt
+    props.author = _xml(report.spec.header.federfuehrendes_amt)
+    props.last_modified_by = _xml(report.spec.header.federfuehrendes_amt)
     props.comments = ""
     props.keywords = ""
     props.created = report.generated_at
@@ -115,7 +123,7 @@ def _footer(doc: DocumentObject, report: CommitteeReport) -> None:
     paragraph.text = ""
     number = report.spec.header.vorlage_nr
     left = f"{t('report.header.vorlage_nr')} {number} · " if number else ""
-    run = paragraph.add_run(left + t("report.project"))
+    run = paragraph.add_run(_xml(left + t("report.project")))
     run.font.size = Pt(8)
     run.font.color.rgb = GREY
     pages = footer.add_paragraph()
@@ -202,7 +210,7 @@ def _cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float = 10,
         paragraph = cell.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.paragraph_format.line_spacing = 1.0
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_xml(text))
     run.bold = bold
     run.font.size = Pt(size)
     if right:
@@ -210,11 +218,11 @@ def _cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float = 10,
 
 
 def _heading(doc: DocumentObject, text: str, level: int = 1) -> None:
-    doc.add_heading(text, level=level)
+    doc.add_heading(_xml(text), level=level)
 
 
 def _paragraph(doc: DocumentObject, text: str, style: str | None = None) -> Paragraph:
-    return doc.add_paragraph(text, style=style)
+    return doc.add_paragraph(_xml(text), style=style)
 
 
 # ---------------------------------------------------------------- parts of the Vorlage
@@ -369,7 +377,7 @@ def _results(doc: DocumentObject, report: CommitteeReport) -> None:
     _heading(doc, t("report.heading.service_side"), 2)
     _paragraph(doc, report.service_side_text)
     for label in report.service_side_barriers:
-        item = doc.add_paragraph(label, style="List Bullet")
+        item = doc.add_paragraph(_xml(label), style="List Bullet")
         item.paragraph_format.space_after = Pt(1)
 
 

@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -60,7 +60,8 @@ def put(sheet: Worksheet, row: int, column: int, value: object, **style: object)
     if value is None or value == "":
         return cell
     if isinstance(value, bool) or not isinstance(value, int | float):
-        text = str(value)
+        # Control characters are not allowed in a worksheet: one pasted would stop the file.
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
         cell.value = text
         cell.data_type = "s"  # openpyxl would store "=…" as a formula otherwise
         if text.startswith(FORMULA_START):
@@ -328,8 +329,8 @@ def render(report: CommitteeReport) -> bytes:
         if number in sheets:
             _table_sheet(book.create_sheet(sheets[number]), number, section, report.note)
     header = report.spec.header
-    book.properties.title = header.betreff
-    book.properties.creator = header.federfuehrendes_amt
+    book.properties.title = ILLEGAL_CHARACTERS_RE.sub("", header.betreff)
+    book.properties.creator = ILLEGAL_CHARACTERS_RE.sub("", header.federfuehrendes_amt)
     book.properties.subject = t("report.document_title")
     book.properties.created = report.generated_at
     book.properties.modified = report.generated_at

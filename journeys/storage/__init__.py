@@ -16,7 +16,7 @@ import io
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -448,8 +448,10 @@ def delete_barrier(db: Database, key: str) -> None:
     with write(db):
         used = db.execute(
             "SELECT (SELECT COUNT(*) FROM barrier_tags WHERE barrier_key = ?)"
-            " + (SELECT COUNT(*) FROM soll_measures WHERE barrier_key = ?)",
-            [key, key],
+            " + (SELECT COUNT(*) FROM soll_measures WHERE barrier_key = ?)"
+            " + (SELECT COUNT(*) FROM workshop_items WHERE barrier_key = ?)"
+            " + (SELECT COUNT(*) FROM workshop_votes WHERE barrier_key = ?)",
+            [key, key, key, key],
         )
         if used.fetchone()[0]:
             raise InUseError(t("errors.barrier_in_use", key=_label_of(db, "barriers", key)))
@@ -628,6 +630,9 @@ def service_usage(db: Database) -> dict[int, int]:
             UNION ALL
             SELECT responsible_service_id, COUNT(*) FROM soll_measures
              WHERE responsible_service_id IS NOT NULL GROUP BY responsible_service_id
+            UNION ALL
+            SELECT responsible_service_id, COUNT(*) FROM workshop_items
+             WHERE responsible_service_id IS NOT NULL GROUP BY responsible_service_id
         ) GROUP BY id
         """
     )
@@ -676,27 +681,106 @@ def _family_from_row(row: dict[str, Any], members: list[Member]) -> Family:
     )
 
 
-def get_family(db: Database, family_id: int) -> Family:
-    """One family with its members; ``NotFoundError`` if it does not exist."""
-    rows = list(db.query("SELECT * FROM families WHERE id = ?", [family_id]))
+# ---------------------------------------------------------------- team scope
+#
+# Who sees which family (issue #6): a coach sees the families of their own team(s) and the
+# archetypes (``journeys.visibility.case_teams``). The queries below take ``teams``: ``None``
+# reads every family (admin tools, CLI, analysis), a collection reads only families whose
+# team is in it (empty: none). A family outside the scope is reported as unknown, exactly
+# like one that does not exist, so that its case code is not even confirmed.
+
+Teams = Collection[str] | None
+
+
+def _team_where(column: str, teams: Teams, clauses: list[str], params: list[Any]) -> None:
+    """Limit a query to families of ``teams`` (``None``: no limit)."""
+    if teams is None:
+        return
+    clauses.append(f"{column} IN (SELECT value FROM json_each(?))")
+    params.append(json.dumps(sorted(teams)))
+
+
+# A tag of a sensitive (health) category: its key starts with such a category's key, which
+# the taxonomy guarantees (``Barrier._key_starts_with_category``) even for deleted barriers.
+_HEALTH_TAG = (
+    "substr({col}, 1, instr({col}, '.') - 1) IN (SELECT key FROM categories WHERE sensitive = 1)"
+)
+
+
+def _health_free(column: str, health: bool) -> str:
+    """SQL condition keeping a tag row: always with health rights, else only non-health tags."""
+    return "1" if health else "NOT " + _HEALTH_TAG.format(col=column)
+
+
+def family_in_teams(db: Database, family_id: int, teams: Teams) -> bool:
+    """Whether the family exists and belongs to one of ``teams`` (``None``: exists at all)."""
+    clauses, params = ["id = ?"], [family_id]
+    _team_where("team", teams, clauses, params)
+    sql = f"SELECT 1 FROM families WHERE {' AND '.join(clauses)}"
+    return db.execute(sql, params).fetchone() is not None
+
+
+def journey_ids_in_teams(db: Database, journey_ids: Iterable[int], teams: Teams) -> set[int]:
+    """Which of these journeys belong to a family of ``teams`` (a workshop runs on one)."""
+    clauses = ["j.id IN (SELECT value FROM json_each(?))"]
+    params: list[Any] = [json.dumps(sorted({int(i) for i in journey_ids}))]
+    _team_where("f.team", teams, clauses, params)
+    sql = (
+        "SELECT j.id FROM journeys j JOIN families f ON f.id = j.family_id"
+        f" WHERE {' AND '.join(clauses)}"
+    )
+    return {row[0] for row in db.execute(sql, params)}
+
+
+def family_ids_in_teams(db: Database, teams: Teams) -> set[int]:
+    """The ids of every family of ``teams`` (``None``: every family)."""
+    clauses: list[str] = ["1"]
+    params: list[Any] = []
+    _team_where("team", teams, clauses, params)
+    sql = f"SELECT id FROM families WHERE {' AND '.join(clauses)}"
+    return {row[0] for row in db.execute(sql, params)}
+
+
+def family_codes_in_teams(db: Database, teams: Teams) -> set[str]:
+    """The case codes of every family of ``teams`` (``None``: every family)."""
+    clauses: list[str] = ["1"]
+    params: list[Any] = []
+    _team_where("team", teams, clauses, params)
+    sql = f"SELECT code FROM families WHERE {' AND '.join(clauses)}"
+    return {row[0] for row in db.execute(sql, params)}
+
+
+def get_family(db: Database, family_id: int, *, teams: Teams = None) -> Family:
+    """One family with its members; ``NotFoundError`` if it does not exist (or is not in
+    ``teams``)."""
+    clauses, params = ["id = ?"], [family_id]
+    _team_where("team", teams, clauses, params)
+    rows = list(db.query(f"SELECT * FROM families WHERE {' AND '.join(clauses)}", params))
     if not rows:
         raise NotFoundError(t("errors.unknown_family"))
     return _family_from_row(rows[0], _member_rows(db, [family_id])[family_id])
 
 
-def find_family_id(db: Database, code: str) -> int | None:
-    """The id of the family with this case code, or ``None``."""
-    row = db.execute("SELECT id FROM families WHERE code = ?", [code.strip().upper()]).fetchone()
+def find_family_id(db: Database, code: str, *, teams: Teams = None) -> int | None:
+    """The id of the family with this case code (within ``teams``), or ``None``."""
+    clauses, params = ["code = ?"], [code.strip().upper()]
+    _team_where("team", teams, clauses, params)
+    sql = f"SELECT id FROM families WHERE {' AND '.join(clauses)}"
+    row = db.execute(sql, params).fetchone()
     return row[0] if row else None
 
 
-def list_families(db: Database) -> pd.DataFrame:
+def list_families(db: Database, *, teams: Teams = None, health: bool = True) -> pd.DataFrame:
     """The family list: one row per family with the figures the list page shows.
 
     Columns: id, code, sozialraum, household_type, team, status, synthetic, members,
     steps, open_barriers, updated_at. Open barriers count the Ist journey's tags that are
-    not removed yet.
+    not removed yet. ``teams`` limits the list to those teams' families; without
+    ``health`` the count leaves out health tags, as the journey page does for that user.
     """
+    clauses: list[str] = ["1"]
+    params: list[Any] = []
+    _team_where("f.team", teams, clauses, params)
     return pd.read_sql_query(
         """
         SELECT f.id, f.code, f.sozialraum, f.household_type, f.team, f.status, f.synthetic,
@@ -714,12 +798,14 @@ def list_families(db: Database) -> pd.DataFrame:
           LEFT JOIN (SELECT j.family_id, COUNT(*) AS n FROM barrier_tags bt
                        JOIN steps st ON st.id = bt.step_id
                        JOIN journeys j ON j.id = st.journey_id AND j.kind = 'ist'
-                      WHERE bt.status != 'beseitigt'
+                      WHERE bt.status != 'beseitigt' AND {health_free}
                       GROUP BY j.family_id) b
                  ON b.family_id = f.id
+         WHERE {where}
          ORDER BY f.updated_at DESC, f.id DESC
-        """,
+        """.format(health_free=_health_free("bt.barrier_key", health), where=" AND ".join(clauses)),
         db.conn,
+        params=params,
     )
 
 
@@ -735,13 +821,16 @@ def _check_version(db: Database, table: str, record_id: int, expected: int) -> N
         raise ConflictError(t("errors.conflict"))
 
 
-def save_family(db: Database, family: Family) -> Family:
+def save_family(db: Database, family: Family, *, teams: Teams = None) -> Family:
     """Insert or update a family with its members, in one transaction.
 
     An update must carry the version it was read with; if someone saved in between,
     ``ConflictError`` is raised and nothing changes. Members left out of ``family.members``
-    are removed, unless a barrier tag still names them (``InUseError``).
+    are removed, unless a barrier tag still names them (``InUseError``). With ``teams``
+    (a coach's scope), the family must belong to one of them before and after the save.
     """
+    if teams is not None and family.team not in teams:
+        raise InputError(t("guard.team_not_yours", team=family.team or "–"))
     now = _now()
     row = family.model_dump(mode="json", include={"code", "sozialraum", "household_type", "team"})
     row.update(status=family.status.value, synthetic=int(family.synthetic), updated_at=now)
@@ -754,6 +843,8 @@ def save_family(db: Database, family: Family) -> Family:
                 raise ConflictError(t("errors.code_taken", code=family.code)) from exc
         else:
             family_id = family.id
+            if not family_in_teams(db, family_id, teams):
+                raise NotFoundError(t("errors.unknown_family"))
             _check_version(db, "families", family_id, family.version)
             db.execute(
                 "UPDATE families SET sozialraum = ?, household_type = ?, team = ?, status = ?,"
@@ -770,6 +861,7 @@ def save_family(db: Database, family: Family) -> Family:
             )
         _save_members(db, family_id, family.members)
         db.execute("INSERT OR IGNORE INTO sozialraeume (name) VALUES (?)", [family.sozialraum])
+        audit.family_saved(db, family_id, created=family.id is None)
         saved = get_family(db, family_id)
     return saved
 
@@ -811,16 +903,21 @@ def _save_members(db: Database, family_id: int, members: list[Member]) -> None:
             db["members"].update(member.id, row)
 
 
-def set_family_archived(db: Database, family_id: int, archived: bool = True) -> None:
+def set_family_archived(
+    db: Database, family_id: int, archived: bool = True, *, teams: Teams = None
+) -> None:
     """Archive a family (hidden from the default list, kept for the analysis) or restore it."""
     status = "archiviert" if archived else "aktiv"
     with write(db):
+        if not family_in_teams(db, family_id, teams):
+            raise NotFoundError(t("errors.unknown_family"))
         cursor = db.execute(
             "UPDATE families SET status = ?, updated_at = ?, version = version + 1 WHERE id = ?",
             [status, _now(), family_id],
         )
         if cursor.rowcount == 0:
             raise NotFoundError(t("errors.unknown_family"))
+        audit.family_archived(db, family_id, archived)
 
 
 def _touch_family_of_step(db: Database, step_id: int) -> None:
@@ -951,16 +1048,23 @@ def _steps_where(db: Database, where: str, params: list[Any]) -> list[Step]:
     ]
 
 
-def save_step(db: Database, step: Step) -> Step:
+def save_step(db: Database, step: Step, *, keep_tags: bool = False) -> Step:
     """Insert or update a step with its members, barrier tags and referrals, all or nothing.
 
     An update must carry the version it was read with (``ConflictError`` otherwise). The
     step's tags and referrals are replaced by the ones given: tags keep their ids where
-    they have one.
+    they have one. ``keep_tags=True`` keeps the tags as stored instead, read inside the
+    same transaction: a form that does not edit tags then never drops a tag that someone
+    added (fast tagging, which does not move the step's version) after the form was read.
     """
     with write(db):
+        if keep_tags and step.id is not None:
+            stored = _steps_where(db, "id = ?", [step.id])
+            if stored:
+                step = step.model_copy(update={"tags": stored[0].tags})
         step_id = _write_step(db, step)
         _touch_family_of_step(db, step_id)
+        audit.step_saved(db, step_id, created=step.id is None)
     return get_step(db, step_id)
 
 
@@ -1058,6 +1162,7 @@ def delete_step(db: Database, step_id: int) -> None:
         if row is None:
             raise NotFoundError(t("errors.unknown_step"))
         _touch_family_of_step(db, step_id)
+        audit.step_deleted(db, step_id)
         db.execute("DELETE FROM steps WHERE id = ?", [step_id])
         _renumber(db, row[0])
 
@@ -1085,6 +1190,7 @@ def move_step(db: Database, step_id: int, offset: int) -> None:
         for position, sid in enumerate(ids):
             db.execute("UPDATE steps SET position = ? WHERE id = ?", [position, sid])
         _touch_family_of_step(db, step_id)
+        audit.step_moved(db, step_id)
 
 
 def reorder_steps(db: Database, journey_id: int, step_ids: list[int]) -> None:
@@ -1097,6 +1203,7 @@ def reorder_steps(db: Database, journey_id: int, step_ids: list[int]) -> None:
             raise ConflictError(t("errors.conflict"))
         for position, sid in enumerate(step_ids):
             db.execute("UPDATE steps SET position = ? WHERE id = ?", [position, sid])
+        audit.steps_reordered(db, journey_id)
 
 
 # ---- tags one at a time (fast tagging)
@@ -1120,6 +1227,7 @@ def add_tag(db: Database, step_id: int, tag: BarrierTag) -> BarrierTag:
         row.pop("id", None)
         tag_id = int(db["barrier_tags"].insert(row).last_pk)
         _touch_family_of_step(db, step_id)
+        audit.tag_added(db, tag_id)
     return tag.model_copy(update={"id": tag_id})
 
 
@@ -1134,6 +1242,7 @@ def update_tag(db: Database, tag: BarrierTag) -> BarrierTag:
         _check_tag_references(db, tag)
         db["barrier_tags"].update(tag.id, _tag_row(tag))
         _touch_family_of_step(db, row[0])
+        audit.tag_saved(db, tag.id)
     return tag
 
 
@@ -1162,6 +1271,7 @@ def delete_tag(db: Database, tag_id: int) -> None:
         if row is None:
             raise NotFoundError(t("errors.unknown_record"))
         _touch_family_of_step(db, row[0])
+        audit.tag_deleted(db, tag_id)
         db.execute("DELETE FROM barrier_tags WHERE id = ?", [tag_id])
 
 
@@ -1204,6 +1314,7 @@ def copy_journey_to_soll(db: Database, ist_journey_id: int, title: str = "") -> 
             )
             .last_pk
         )
+        step_map: dict[int, int] = {}
         for step in ist.steps:
             copy = step.model_copy(
                 update={
@@ -1214,7 +1325,9 @@ def copy_journey_to_soll(db: Database, ist_journey_id: int, title: str = "") -> 
                     "referrals": [r.model_copy(update={"id": None}) for r in step.referrals],
                 }
             )
-            _write_step(db, copy)
+            step_map[step.id or 0] = _write_step(db, copy)
+        dependencies.copy_dependencies(db, step_map)  # who waits on whom, in the copy too
+        audit.soll_created(db, soll_id)
     return get_journey(db, soll_id)
 
 
@@ -1300,15 +1413,34 @@ def save_measure(db: Database, measure: SollMeasure) -> SollMeasure:
             )
             if cursor.rowcount == 0:
                 raise NotFoundError(t("soll.unknown_measure"))
+        audit.measure_saved(db, measure_id, created=measure.id is None)
         saved = get_measure(db, measure_id)
     return saved
 
 
 def delete_measure(db: Database, measure_id: int) -> None:
     with write(db):
+        audit.measure_deleted(db, measure_id)
         cursor = db.execute("DELETE FROM soll_measures WHERE id = ?", [measure_id])
         if cursor.rowcount == 0:
             raise NotFoundError(t("soll.unknown_measure"))
+
+
+def delete_soll_journey(db: Database, journey_id: int) -> None:
+    """Delete a Soll journey with its steps and measures; an Ist journey is never deleted here.
+
+    A workshop may try several Soll variants and drop the ones it does not pursue; the
+    journey as lived stays untouched.
+    """
+    with write(db):
+        row = db.execute("SELECT kind FROM journeys WHERE id = ?", [journey_id]).fetchone()
+        if row is None:
+            raise NotFoundError(t("errors.unknown_journey"))
+        if row[0] != JourneyKind.SOLL.value:
+            raise InputError(t("soll.not_a_soll_journey"))
+        code, _ = audit._journey_of(db, journey_id)
+        audit.record(db, audit.LOESCHUNG, audit.FAMILIE, code, t("dependencies.audit_soll_deleted"))
+        db.execute("DELETE FROM journeys WHERE id = ?", [journey_id])
 
 
 # ---------------------------------------------------------------- whole datasets
@@ -1432,21 +1564,30 @@ def insert_dataset(db: Database, families: list[Family], journeys: list[Journey]
         violations = db.execute("PRAGMA foreign_key_check").fetchall()
         if violations:
             raise NotFoundError(t("errors.dataset_references", n=len(violations)))
+        audit.dataset_inserted(db, len(family_rows), len(journey_rows), len(step_rows))
 
 
 def iter_family_journeys(
-    db: Database, family_ids: Iterable[int] | None = None, *, chunk: int = 500
+    db: Database,
+    family_ids: Iterable[int] | None = None,
+    *,
+    chunk: int = 500,
+    teams: Teams = None,
 ) -> Iterator[tuple[Family, list[Journey]]]:
     """Families (by id) with their journeys (Ist first), read ``chunk`` families at a time.
 
     The reader of the JSON export: a few queries per chunk instead of several per family,
     so 10,000 families take seconds and memory holds one chunk. ``None`` means every
-    family; ids that do not exist are skipped.
+    family; ids that do not exist (or are not of ``teams``) are skipped.
     """
-    if family_ids is None:
-        ids = [row[0] for row in db.execute("SELECT id FROM families ORDER BY id")]
-    else:
-        ids = sorted(set(family_ids))
+    clauses: list[str] = ["1"]
+    params: list[Any] = []
+    _team_where("team", teams, clauses, params)
+    if family_ids is not None:
+        clauses.append("id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(set(family_ids))))
+    sql = f"SELECT id FROM families WHERE {' AND '.join(clauses)} ORDER BY id"
+    ids = [row[0] for row in db.execute(sql, params)]
     for start in range(0, len(ids), chunk):
         part = json.dumps(ids[start : start + chunk])
         rows = list(
@@ -1529,7 +1670,12 @@ def upsert_reference_data(
 
 
 def event_log_steps(
-    db: Database, kind: JourneyKind = JourneyKind.IST, family_ids: Iterable[int] | None = None
+    db: Database,
+    kind: JourneyKind = JourneyKind.IST,
+    family_ids: Iterable[int] | None = None,
+    *,
+    teams: Teams = None,
+    health: bool = True,
 ) -> pd.DataFrame:
     """One row per step of the ``kind`` journeys, in journey order: the event log's facts.
 
@@ -1537,13 +1683,16 @@ def event_log_steps(
     stage_key, stage_label, service_name (empty without a service), channel, month,
     outcome, barrier_keys (the step's distinct barrier keys, sorted, joined with "|"),
     barrier_count (tags), open_barriers (tags not removed). No free text: the log is meant
-    to leave the house pseudonymously.
+    to leave the house pseudonymously. ``teams`` limits it to those teams' families;
+    without ``health`` the health tags are left out of keys and counts alike.
     """
     # Archetypes are invented personas: they have no place in a log of real journeys.
     clauses, params = ["j.kind = ?", "f.team != ?"], [kind.value, ARCHETYPE_TEAM]
+    _team_where("f.team", teams, clauses, params)
     if family_ids is not None:
         clauses.append("f.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(sorted(set(family_ids))))
+    tags = f"barrier_tags WHERE {_health_free('barrier_key', health)}"
     return pd.read_sql_query(
         "SELECT f.id AS family_id, f.code, f.sozialraum, f.household_type,"
         " f.synthetic = 1 AS synthetic, s.journey_id, s.position, s.stage_key,"
@@ -1554,10 +1703,10 @@ def event_log_steps(
         " JOIN families f ON f.id = j.family_id JOIN stages st ON st.key = s.stage_key"
         " LEFT JOIN services sv ON sv.id = s.service_id"
         " LEFT JOIN (SELECT step_id, group_concat(barrier_key, '|') AS keys FROM"
-        "   (SELECT DISTINCT step_id, barrier_key FROM barrier_tags"
+        f"   (SELECT DISTINCT step_id, barrier_key FROM {tags}"
         "     ORDER BY step_id, barrier_key) GROUP BY step_id) k ON k.step_id = s.id"
         " LEFT JOIN (SELECT step_id, COUNT(*) AS n, SUM(status != 'beseitigt') AS open"
-        "   FROM barrier_tags GROUP BY step_id) c ON c.step_id = s.id"
+        f"   FROM {tags} GROUP BY step_id) c ON c.step_id = s.id"
         f" WHERE {' AND '.join(clauses)} ORDER BY f.id, j.id, s.position, s.id",
         db.conn,
         params=params,
@@ -2003,3 +2152,11 @@ def step_month_range(db: Database) -> tuple[str | None, str | None]:
 # single file of thousands of lines. A submodule imports the plumbing above (``write``,
 # ``_now``, ``migrations``, ``_check_version``) from ``journeys.storage``, so it is
 # imported here, last; the order of these imports is the order its migrations apply in.
+# isort: off
+from journeys.storage import workshops as workshops  # noqa: E402
+from journeys.storage import access as access  # noqa: E402
+from journeys.storage import dependencies as dependencies  # noqa: E402
+from journeys.storage import backup as backup  # noqa: E402
+from journeys.storage import audit as audit  # noqa: E402
+from journeys.storage import privacy as privacy  # noqa: E402
+# isort: on

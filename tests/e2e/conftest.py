@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import PAGE_TIMEOUT_MS, ROOT, wait_for_app
+from e2e_support import (
+    E2E_PASSWORD,
+    E2E_ROLES,
+    PAGE_TIMEOUT_MS,
+    ROOT,
+    e2e_username,
+    wait_for_sign_in,
+)
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from journeys import demo, storage
@@ -71,6 +78,15 @@ def _seed_database(path: Path) -> None:
     db = storage.connect(path)
     try:
         demo.seed_demo(db, families=DEMO_FAMILIES)
+        for role in E2E_ROLES:  # one account per role, signed in with e2e_support.login
+            storage.access.create_user(
+                db,
+                e2e_username(role),
+                E2E_PASSWORD,
+                [role],
+                teams=[demo.DEMO_TEAM] if role == "coach" else [],
+                sees_health=role == "coach",
+            )
     finally:
         db.conn.close()
 
@@ -121,7 +137,7 @@ def _warm_up(browser: Browser, url: str) -> None:
     try:
         page = context.new_page()
         page.goto(url, timeout=PAGE_TIMEOUT_MS)
-        wait_for_app(page)
+        wait_for_sign_in(page)
     finally:
         context.close()
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from journeys.i18n import t
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 # The first paint can take a while on a busy CI machine.
@@ -62,6 +64,38 @@ def screenshot(page: Page, name: str) -> Path:
     else:
         page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# One account per role in the e2e database (tests/e2e/conftest.py creates them); coaches
+# belong to the demo team and see health tags.
+E2E_PASSWORD = "e2e-Passwort-lang-genug"
+E2E_ROLES = ("admin", "coach", "analyst", "gremium")
+SIGN_IN_FORM = ".st-key-auth_username input"
+
+
+def e2e_username(role: str) -> str:
+    """The username of the e2e account holding ``role`` (e.g. ``e2e-coach``)."""
+    return f"e2e-{role}"
+
+
+def login(page: Page, role: str = "coach") -> None:
+    """Sign in as the e2e account of ``role`` on the sign-in screen and wait for the app.
+
+    Call it right after ``page.goto(...)`` or ``page.reload()`` (a new browser session is
+    not signed in). After signing in the app opens the page of the address that was
+    asked for, with its query, e.g. ``/reise?familie=BG-…``.
+    """
+    page.wait_for_selector(SIGN_IN_FORM)
+    page.locator(".st-key-auth_username input").fill(e2e_username(role))
+    page.locator(".st-key-auth_password input").fill(E2E_PASSWORD)
+    page.get_by_role("button", name=t("access.sign_in"), exact=True).click()
+    wait_for_app(page)
+
+
+def wait_for_sign_in(page: Page) -> None:
+    """Wait until the sign-in screen is drawn (nobody signed in yet)."""
+    page.wait_for_selector(SIGN_IN_FORM)
+    wait_until_idle(page)
 
 
 def wait_for_app(page: Page) -> None:

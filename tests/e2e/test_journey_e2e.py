@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from e2e_support import exception_texts, screenshot, wait_for_app, wait_until_idle
+from e2e_support import exception_texts, login, screenshot, wait_for_app, wait_until_idle
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -180,7 +180,7 @@ def test_a_new_familys_journey_survives_a_reload(streamlit_server: str, page: Pa
     stage_label = next(s.label for s in load_template().stages if s.key == SECOND_STAGE)
 
     page.goto(streamlit_server)
-    wait_for_app(page)
+    login(page, "coach")
     code = create_family(page)
 
     click(page, "fam_created_open")
@@ -202,8 +202,8 @@ def test_a_new_familys_journey_survives_a_reload(streamlit_server: str, page: Pa
     expect(chip).to_contain_text(barrier.label)
     screenshot(page, "journey-e2e-05-barrier-tagged")
 
-    page.reload()
-    wait_for_app(page)
+    page.reload()  # a new browser session: signed out, the address (and family) is kept
+    login(page, "coach")
     cards = step_cards(page)
     expect(cards).to_have_count(2)
     expect(cards.nth(0)).to_contain_text(FIRST_SERVICE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from e2e_support import exception_texts, screenshot, wait_for_app, wait_until_idle
+from e2e_support import exception_texts, login, screenshot, wait_until_idle
 from playwright.sync_api import Page, expect
 
 RERUN_GRACE_MS = 300
@@ -26,7 +26,7 @@ def after_rerun(page: Page) -> None:
 def open_a_family_with_steps(page: Page, base_url: str) -> None:
     """Pick families from the list until one has steps (other tests add empty families)."""
     page.goto(f"{base_url}/perspektive")
-    wait_for_app(page)
+    login(page, "coach")
     for attempt in range(PICK_ATTEMPTS):
         page.locator(".st-key-perspective_family_pick").click()
         for _ in range(attempt):

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import ROOT, SCREENSHOTS, exception_texts, settle, wait_for_app
+from e2e_support import ROOT, SCREENSHOTS, exception_texts, login, settle
 from playwright.sync_api import Browser, Page, expect
 
 from journeys import demo, storage
@@ -88,7 +88,7 @@ def test_journey_map_is_drawn_whole_for_the_readme(
     page = wide_page
     code, steps = rich_demo_family(tmp_path)
     page.goto(f"{streamlit_server}/reise?familie={code}")
-    wait_for_app(page)
+    login(page, "coach")
     expect(page.get_by_role("heading", name=t("journey.title", code=code))).to_be_visible()
     page.get_by_role("tab", name=t("journey.tab_map")).click()
     chart = page.get_by_test_id("stGraphVizChart")

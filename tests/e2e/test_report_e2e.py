@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import docx
-from e2e_support import exception_texts, screenshot, wait_for_app, wait_until_idle
+from e2e_support import exception_texts, login, screenshot, wait_until_idle
 from playwright.sync_api import Page, expect
 
 from journeys.i18n import t
@@ -32,7 +32,7 @@ def _docx_text(path: Path) -> str:
 def test_a_team_lead_downloads_the_docx_from_the_preview(streamlit_server: str, page: Page) -> None:
     started = time.monotonic()
     page.goto(f"{streamlit_server}/bericht")
-    wait_for_app(page)
+    login(page, "coach")
     expect(page.get_by_role("heading", name=t("report_page.title"))).to_be_visible()
     screenshot(page, "report-form")
 

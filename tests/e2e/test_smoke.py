@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from e2e_support import exception_texts, screenshot, wait_for_app
+from e2e_support import exception_texts, login, screenshot
 from playwright.sync_api import Page
 
 
 def test_app_opens_with_its_navigation_and_no_error(streamlit_server: str, page: Page) -> None:
     page.goto(streamlit_server)
-    wait_for_app(page)
+    login(page, "coach")
     navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Familien" in navigation
     assert "Zugangsatlas" in page.title()

@@ -451,3 +451,17 @@ def test_a_formula_in_a_workbook_is_refused_by_the_import(tmp_path: Path) -> Non
         sheetimport.import_xlsx(db, data)
     (problem,) = caught.value.problems
     assert str(problem).startswith("Zeile 2, Spalte „Barriere“: „=A1“ ist eine Formel.")
+
+
+def test_an_archive_of_an_unknown_zip_version_is_refused_in_german() -> None:
+    """zipfile raises NotImplementedError for such archives; the reader turns it into a
+    German problem (found by the hypothesis bad-input test)."""
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = bytearray(buffer.getvalue())
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 6] = 0x98  # "version needed to extract": 15.2
+    with pytest.raises(XlsxError) as refused:
+        read_first_sheet(bytes(data))
+    assert "Excel" in str(refused.value) or "xlsx" in str(refused.value).lower()

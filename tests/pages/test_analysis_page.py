@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import altair as alt
 import pandas as pd
 import pytest
+from auth_support import sign_in
 from streamlit.testing.v1 import AppTest
 
 from barriers import analysis
@@ -17,6 +18,7 @@ from barriers.analysis import AnalysisFilter
 from journeys import demo, storage
 from journeys.i18n import t
 from journeys.models import HouseholdType, JourneyKind, Role, TagStatus
+from journeys.permissions import UserRole
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "analysis.py")
 FAMILIES = 30
@@ -36,7 +38,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _app(monkeypatch: pytest.MonkeyPatch, path: Path) -> AppTest:
     monkeypatch.setenv("ZUGANGSATLAS_DB", str(path))
-    return AppTest.from_file(PAGE, default_timeout=60)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    sign_in(at, UserRole.COACH)
+    return at
 
 
 def _metric(at: AppTest, key: str) -> str:

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from auth_support import sign_in
 from openpyxl import Workbook
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, exchange, storage
+from journeys.permissions import UserRole
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "data.py")
@@ -63,7 +65,9 @@ def other_dataset(tmp_path: Path) -> bytes:
 
 
 def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    sign_in(at, UserRole.COACH)
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -256,6 +260,8 @@ def test_a_good_spreadsheet_is_checked_then_imported(db: Database) -> None:
     families = storage.list_families(db)
     assert len(families) == 2
     assert set(families["sozialraum"]) == {"Everswinkel", "Ennigerloh"}
+    # Filed under the coach's own team (the demo team), so the coach can open them.
+    assert set(families["team"]) == {demo.DEMO_TEAM}
     assert "Importiert: 2 Familien" in successes(at)
 
 

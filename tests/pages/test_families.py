@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
 from journeys.i18n import has, t
 from journeys.models import CODE_PATTERN, Family, FamilyStatus
+from journeys.permissions import UserRole
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "families.py")
@@ -45,8 +47,15 @@ def demo_db(db: Database) -> Database:
     return db
 
 
-def run_page(script: str = PAGE) -> AppTest:
-    at = AppTest.from_file(script, default_timeout=30).run()
+# A coach of the demo team who also works in Team Nord and Team Süd: families are filed
+# under one of the coach's own teams (a selectbox, pages/families.py).
+TEAMS = (demo.DEMO_TEAM, "Team Nord", "Team Süd")
+
+
+def run_page(script: str = PAGE, roles: list[UserRole] | None = None) -> AppTest:
+    at = AppTest.from_file(script, default_timeout=30)
+    sign_in(at, roles or [UserRole.COACH], teams=TEAMS)
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -185,7 +194,7 @@ def test_creating_a_family_with_two_members_stores_it_under_a_random_code(db: Da
     assert re.fullmatch(CODE_PATTERN, shown_code)
     at.selectbox(key=NEW + "sozialraum").set_value("Everswinkel")
     at.selectbox(key=NEW + "household").set_value("alleinerziehend")
-    at.text_input(key=NEW + "team").input("Team Nord")
+    at.selectbox(key=NEW + "team").set_value("Team Nord")
     fill_members(
         at,
         [
@@ -230,6 +239,7 @@ def test_a_new_sozialraum_can_be_typed_and_is_kept(db: Database) -> None:
     # Typed into the box (accept_new_options). AppTest cannot type a value that is not an
     # option, so the name goes into the state before the first run, as the browser sends it.
     at = AppTest.from_file(PAGE, default_timeout=30)
+    sign_in(at, UserRole.COACH)
     at.session_state[NEW + "sozialraum"] = "Neubeckum-Süd"
     rerun(at)
     assert at.selectbox(key=NEW + "sozialraum").value == "Neubeckum-Süd"
@@ -327,7 +337,7 @@ def test_editing_team_and_household_saves_a_new_version(demo_db: Database) -> No
     at = run_page()
     prefix = _start_editing(at, code)
     assert at.selectbox(key=prefix + "sozialraum").value == before.sozialraum
-    at.text_input(key=prefix + "team").input("Team Süd")
+    at.selectbox(key=prefix + "team").set_value("Team Süd")
     at.selectbox(key=prefix + "household").set_value("sonstige")
     rerun(at)
     at.button(key=prefix + "save").click()
@@ -348,15 +358,15 @@ def test_concurrent_change_is_refused_and_the_input_is_kept(demo_db: Database) -
     prefix = _start_editing(at, code)
     # Someone else saves the same family in the meantime.
     other = storage.get_family(demo_db, family_id)
-    storage.save_family(demo_db, other.model_copy(update={"team": "Kollegin"}))
-    at.text_input(key=prefix + "team").input("Meine Eingabe")
+    storage.save_family(demo_db, other.model_copy(update={"team": "Team Nord"}))
+    at.selectbox(key=prefix + "team").set_value("Team Süd")
     rerun(at)
     at.button(key=prefix + "save").click()
     rerun(at)
     assert t("errors.conflict") in text_of(at.error)
-    assert at.text_input(key=prefix + "team").value == "Meine Eingabe"
-    assert storage.get_family(demo_db, family_id).team == "Kollegin"
-    assert t("families.reload") in [b.label for b in at.button]
+    assert at.selectbox(key=prefix + "team").value == "Team Süd"
+    assert storage.get_family(demo_db, family_id).team == "Team Nord"
+    assert t("concurrency.reload") in [b.label for b in at.button]
 
 
 def test_removing_a_member_with_barriers_is_refused_with_the_reason(
@@ -461,7 +471,8 @@ def test_every_text_key_of_the_page_exists() -> None:
 def test_filters_and_picked_family_survive_a_visit_to_another_page(demo_db: Database) -> None:
     families = storage.list_families(demo_db)
     code = families.loc[families["sozialraum"] == "Ennigerloh", "code"].iloc[0]
-    at = run_page(APP)
+    # A team lead who also keeps the settings: both pages are open to them.
+    at = run_page(APP, [UserRole.COACH, UserRole.ADMIN])
     at.multiselect(key="fam_f_sozialraum").set_value(["Ennigerloh"])
     at.button_group(key="fam_f_status").set_value("alle")
     rerun(at)

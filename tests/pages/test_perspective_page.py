@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
@@ -28,6 +29,7 @@ from journeys.models import (
     Role,
     Step,
 )
+from journeys.permissions import UserRole
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "perspective.py")
 TIMEOUT = 60
@@ -41,6 +43,7 @@ def family(db: Database) -> Family:
         Family(
             sozialraum="Everswinkel",
             household_type=HouseholdType.ALLEINERZIEHEND,
+            team=demo.DEMO_TEAM,  # the team of the signed-in coach
             members=[
                 Member(
                     role=Role.MUTTER,
@@ -76,6 +79,7 @@ def family(db: Database) -> Family:
 
 def open_page(code: str | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    sign_in(at, UserRole.COACH)
     if code is not None:
         at.query_params["familie"] = code
     return run(at)
@@ -160,6 +164,7 @@ def test_a_family_without_steps_is_pointed_to_the_journey_page(db: Database) -> 
         Family(
             sozialraum="Ennigerloh",
             household_type=HouseholdType.ALLEINSTEHEND,
+            team=demo.DEMO_TEAM,
             members=[Member(role=Role.WEITERE, age_band=AgeBand.A50_64)],
         ),
     )

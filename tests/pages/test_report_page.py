@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from auth_support import sign_in
 from streamlit.testing.v1 import AppTest
 
 from barriers.disclosure import SYMBOL
 from barriers.report import CommitteeReport, ReportBlock, ReportHeader, ReportSpec, build_report
 from journeys import demo, storage
 from journeys.i18n import t
+from journeys.permissions import UserRole
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "report.py")
 FAMILIES = 30
@@ -37,7 +39,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _app(monkeypatch: pytest.MonkeyPatch, path: Path) -> AppTest:
     monkeypatch.setenv("ZUGANGSATLAS_DB", str(path))
-    return AppTest.from_file(PAGE, default_timeout=120)
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    sign_in(at, UserRole.COACH)
+    return at
 
 
 def _submit(at: AppTest) -> AppTest:
@@ -121,7 +125,9 @@ def previewed(demo_db: Path) -> AppTest:
     mp = pytest.MonkeyPatch()
     mp.setenv("ZUGANGSATLAS_DB", str(demo_db))
     try:
-        at = AppTest.from_file(PAGE, default_timeout=120).run()
+        at = AppTest.from_file(PAGE, default_timeout=120)
+        sign_in(at, UserRole.COACH)
+        at.run()
         at.text_input(key="report_vorlage_nr").input("202/2026")
         at.text_input(key="report_betreff").input("Zugangsbarrieren *Kita* | Nord")
         at.text_input(key="report_berichterstattung").input("Leitung Jobcenter")

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from barriers.taxonomy import Levesque
 from journeys import demo, storage
+from journeys.permissions import UserRole
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "settings.py")
 
@@ -40,7 +42,9 @@ def used_barrier(db: Database) -> str:
 
 
 def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    sign_in(at, UserRole.ADMIN)
+    at.run()
     assert not at.exception, at.exception
     return at
 

@@ -1,0 +1,273 @@
+"""Sign-in: who is using the app, checked against the database on every run.
+
+``current_user()`` is the one place every page asks "who is this?". It reads only the
+random session token from ``st.session_state["auth_token"]`` and looks the session up in
+the database, so a forged session state (a made-up ``User``, a role typed into the
+state) never grants anything: without a valid, unexpired token there is no user.
+
+``gate()`` runs in app.py before the navigation. Nobody signed in means the app shows
+only the sign-in screen, under every address of the app (a deep link such as
+``/reise?familie=…`` signs in first and then opens the family). A new installation asks
+for its first administrator instead. Where single sign-on is configured
+(``[auth]`` in ``.streamlit/secrets.toml``), "Mit Single Sign-on anmelden" uses
+Streamlit's own OIDC login and the person is matched to a local account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from journeys import accounts, storage
+from journeys.errors import InputError, ZugangsatlasError
+from journeys.i18n import t
+from journeys.permissions import User, UserRole
+from pages import ui
+
+TOKEN_KEY = "auth_token"
+_NOTICE_KEY = "_auth_notice"
+_SSO_CLAIMS = ("email", "preferred_username", "upn")
+
+
+# ---------------------------------------------------------------- who is signed in
+
+
+def current_user() -> User | None:
+    """The signed-in user of this browser session, or ``None``.
+
+    Looked up in the database on every call: a timed-out session, a deactivated account
+    or a forged token gives ``None``. Also moves the session's idle timer on.
+    """
+    token = st.session_state.get(TOKEN_KEY)
+    if not isinstance(token, str) or not token:
+        return None
+    return storage.access.user_for_session(ui.db(), token)
+
+
+def sign_in_session(token: str) -> None:
+    """Remember a freshly opened session for this browser session."""
+    st.session_state[TOKEN_KEY] = token
+
+
+def sign_out() -> None:
+    """End the session in the database and forget it here; SSO users leave the IdP too."""
+    db = ui.db()
+    user = current_user()
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if isinstance(token, str):
+        storage.access.close_session(db, token)
+    if user is not None:
+        _audit(storage.audit.ABMELDUNG, user.username, t("access.audit_logout"))
+    st.session_state[_NOTICE_KEY] = t("access.signed_out")
+    if _sso_signed_in():
+        st.logout()
+    st.rerun()
+
+
+def _audit(action: str, username: str, detail: str) -> None:
+    storage.audit.record(
+        ui.db(), action, storage.audit.EINSTELLUNG, username, detail=detail, actor=username
+    )
+
+
+# ---------------------------------------------------------------- the gate
+
+
+def gate(url_paths: Iterable[str] = ()) -> User:
+    """The signed-in user; when there is none, show only the sign-in screen and stop.
+
+    ``url_paths`` are the addresses of the app's pages (the first one is the default
+    page): the sign-in screen answers under each of them, so that a link into the app
+    opens the wanted page right after signing in.
+    """
+    user = current_user()
+    if user is None:
+        if st.session_state.pop(TOKEN_KEY, None):
+            st.session_state[_NOTICE_KEY] = t("access.session_expired")
+            if _sso_signed_in():
+                st.logout()
+        elif _sso_signed_in():
+            _sso_sign_in()
+        _show_sign_in_only(list(url_paths))
+        st.stop()
+    storage.audit.current_actor.set(user.username)
+    _sidebar(user)
+    return user
+
+
+def _show_sign_in_only(url_paths: list[str]) -> None:
+    """A navigation with nothing but the sign-in screen, under every page address."""
+    paths = [p for p in url_paths if p] or ["anmelden"]
+    pages = [
+        st.Page(
+            sign_in_screen,
+            title=t("access.sign_in_title"),
+            icon=":material/login:",
+            url_path=path,
+            default=index == 0,
+        )
+        for index, path in enumerate(paths)
+    ]
+    st.navigation(pages, position="hidden").run()
+
+
+def _sidebar(user: User) -> None:
+    """Who is signed in, with which roles, and the sign-out button."""
+    with st.sidebar:
+        st.text(t("access.signed_in_as", name=accounts.display(user)))
+        st.caption(accounts.roles_text(user))
+        if st.button(t("access.sign_out"), key="auth_sign_out", icon=":material/logout:"):
+            sign_out()
+
+
+# ---------------------------------------------------------------- sign-in screen
+
+
+def sign_in_screen() -> None:
+    """First start: create the administrator. Otherwise: sign in, or join a workshop."""
+    db = ui.db()
+    st.title(t("access.sign_in_title"))
+    notice = st.session_state.pop(_NOTICE_KEY, None)
+    if notice:
+        st.info(notice, icon=":material/info:")
+    if storage.access.count_users(db) == 0:
+        _first_admin_form()
+        return
+    sign_in_tab, guest_tab = st.tabs([t("access.tab_sign_in"), t("access.tab_guest")])
+    with sign_in_tab:
+        _login_form()
+        if _sso_signed_in():
+            st.divider()
+            if st.button(t("access.sso_sign_out"), key="auth_sso_out"):
+                st.logout()
+        elif sso_configured():
+            st.divider()
+            if st.button(t("access.sso_button"), key="auth_sso", icon=":material/badge:"):
+                st.login()
+    with guest_tab:
+        _guest_form()
+    st.caption(t("common.privacy_footer"))
+
+
+def _first_admin_form() -> None:
+    db = ui.db()
+    st.info(t("access.first_start"), icon=":material/admin_panel_settings:")
+    teams = storage.access.known_teams(db)
+    with st.form("auth_first_admin"):
+        username = st.text_input(t("access.username"), key="auth_first_username")
+        display_name = st.text_input(t("access.display_name"), key="auth_first_display")
+        password = st.text_input(t("access.password"), type="password", key="auth_first_pw")
+        repeated = st.text_input(t("access.password_again"), type="password", key="auth_first_pw2")
+        st.caption(t("access.password_rules", n=accounts.MIN_PASSWORD_LENGTH))
+        also_coach = st.checkbox(
+            t("access.first_also_coach"),
+            value=True,
+            key="auth_first_coach",
+            help=t("access.first_also_coach_help", teams=", ".join(teams) or "–"),
+        )
+        submitted = st.form_submit_button(t("access.first_create"), type="primary")
+    if not submitted:
+        return
+    roles = [UserRole.ADMIN, UserRole.COACH] if also_coach else [UserRole.ADMIN]
+    try:
+        accounts.check_password(password, username, repeated)
+        user = storage.access.create_user(
+            db,
+            username,
+            password,
+            roles,
+            display_name=display_name,
+            teams=teams if also_coach else (),
+            sees_health=also_coach,
+            first_account=True,
+        )
+    except ZugangsatlasError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    assert user.id is not None
+    _audit(storage.audit.ANLAGE, user.username, t("access.audit_first_admin"))
+    _signed_in(user, storage.access.open_session(db, user_id=user.id))
+
+
+def _login_form() -> None:
+    db = ui.db()
+    with st.form("auth_login"):
+        username = st.text_input(t("access.username"), key="auth_username")
+        password = st.text_input(t("access.password"), type="password", key="auth_password")
+        submitted = st.form_submit_button(t("access.sign_in"), type="primary")
+    if not submitted:
+        return
+    try:
+        user = storage.access.verify_login(db, username, password)
+    except InputError as exc:
+        _audit(storage.audit.ANMELDUNG, username.strip()[:80], t("access.audit_login_failed"))
+        st.error(str(exc), icon=":material/error:")
+        return
+    assert user.id is not None
+    _signed_in(user, storage.access.open_session(db, user_id=user.id))
+
+
+def _guest_form() -> None:
+    db = ui.db()
+    st.caption(t("access.guest_intro"))
+    with st.form("auth_guest"):
+        code = st.text_input(t("access.join_code"), key="auth_join_code", max_chars=12)
+        label = st.text_input(
+            t("access.guest_label"),
+            key="auth_guest_label",
+            max_chars=40,
+            help=t("access.guest_label_help"),
+        )
+        submitted = st.form_submit_button(t("access.guest_join"), type="primary")
+    if not submitted:
+        return
+    try:
+        token = storage.access.join_workshop(db, code, label)
+    except ZugangsatlasError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    user = storage.access.user_for_session(db, token)
+    if user is not None:
+        _signed_in(user, token)
+
+
+def _signed_in(user: User, token: str) -> None:
+    sign_in_session(token)
+    _audit(storage.audit.ANMELDUNG, user.username, t("access.audit_login"))
+    st.rerun()
+
+
+# ---------------------------------------------------------------- single sign-on
+
+
+def sso_configured() -> bool:
+    """Whether an identity provider is set up (``[auth]`` in ``.streamlit/secrets.toml``)."""
+    try:
+        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+    except (FileNotFoundError, KeyError, ValueError):
+        return False
+
+
+def _sso_signed_in() -> bool:
+    """Whether Streamlit's OIDC login reports a signed-in person for this browser."""
+    if not sso_configured():
+        return False
+    try:
+        return bool(st.user.get("is_logged_in", False))
+    except (AttributeError, KeyError):
+        return False
+
+
+def _sso_sign_in() -> None:
+    """Match the OIDC identity to a local account and open a session, or explain why not."""
+    db = ui.db()
+    claims = st.user.to_dict()
+    identities = [str(claims[c]) for c in _SSO_CLAIMS if claims.get(c)]
+    try:
+        user = storage.access.sso_login(db, identities, display_name=str(claims.get("name", "")))
+    except InputError as exc:
+        st.session_state[_NOTICE_KEY] = str(exc)
+        return
+    assert user.id is not None
+    _signed_in(user, storage.access.open_session(db, user_id=user.id))

@@ -1,0 +1,256 @@
+"""Teilnehmen: a participant's own device in a workshop.
+
+Enter the short join code from the projector and a label for the group (never a family's
+name), then follow the presenter step by step: the step as the family experienced it,
+its guiding questions (a "Nein" records the barrier as an observation in one click),
+ideas and measures, and dot voting with the live ranking. A workshop guest (signed in
+with a code, ``User.is_guest``) is joined already and sees no code form.
+
+Which participant this session is: a guest's record from the signed-in user, else the
+secret participant token kept in the session and looked up in the database on every run
+(a forged or stale token simply shows the code form again).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from journeys import storage
+from journeys.i18n import t
+from journeys.permissions import Permission
+from journeys.workshop import ItemKind, Participant, Workshop, WorkshopStatus
+from pages import auth, guard, pii_guard, ui
+from pages import widgets as w
+from pages import workshop_widgets as ww
+
+user = guard.require(Permission.WORKSHOP_JOIN)
+
+TOKEN = "workshop_participant_token"
+CODE_PARAM = "code"
+DRAWN_POSITION = "wj_drawn_position"  # the step the whole page was drawn for
+SCOPE = "wj_join"
+PII = "wj_label_pii"
+
+ss = st.session_state
+
+
+# ---------------------------------------------------------------- who is taking part
+
+
+def _guest_participation() -> Participant | None:
+    """A guest's participant record (the code was entered at sign-in)."""
+    user = auth.current_user()
+    if user is None or not user.is_guest or user.workshop_id is None:
+        return None
+    for participant in storage.workshops.list_participants(ui.db(), user.workshop_id):
+        if participant.id == user.participant_id:
+            return participant
+    return None
+
+
+def is_guest() -> bool:
+    user = auth.current_user()
+    return bool(user and user.is_guest)
+
+
+def current_participant() -> Participant | None:
+    """This session's participant: the guest's record, else the one its token names."""
+    guest = _guest_participation()
+    if guest is not None:
+        return guest
+    token = ss.get(TOKEN)
+    if not token:
+        return None
+    return storage.workshops.participant_by_token(ui.db(), str(token))
+
+
+def _join() -> None:
+    """Find the open workshop by its code and join it under the label typed."""
+    code = str(ss.get("wj_code") or "")
+    label = str(ss.get("wj_label") or "").strip()
+    if not pii_guard.confirm_free_text({t("workshop_pages.join_label"): label}, PII, show=False):
+        return  # the warning shows under the form; ticking its box joins
+    found = storage.workshops.find_open_workshop(ui.db(), code) if code.strip() else None
+    if found is None:
+        w.fail(SCOPE, t("workshop_pages.code_unknown"))
+        return
+    participant = w.run_action(
+        SCOPE,
+        lambda: storage.workshops.join(ui.db(), found.id or 0, label),
+        success=t("workshop_pages.joined", title=found.title),
+    )
+    if participant is not None:
+        ss[TOKEN] = participant.token
+        ss.pop(DRAWN_POSITION, None)
+
+
+def _leave() -> None:
+    ss.pop(TOKEN, None)
+    ss.pop(DRAWN_POSITION, None)
+
+
+def join_form() -> None:
+    """The code from the projector and a label for the group."""
+    if "wj_code" not in ss:
+        ss["wj_code"] = str(st.query_params.get(CODE_PARAM) or "").strip().upper()
+    st.markdown(w.md(t("workshop_pages.join_intro")))
+    with st.container(border=True, key="wj_form"):
+        st.text_input(
+            t("workshop_pages.join_code"),
+            key="wj_code",
+            max_chars=12,
+            placeholder=t("workshop_pages.join_code_placeholder"),
+        )
+        st.text_input(
+            t("workshop_pages.join_label"),
+            key="wj_label",
+            max_chars=40,
+            placeholder=t("workshop_pages.join_label_placeholder"),
+            help=t("workshop_pages.join_label_help"),
+        )
+        st.caption(t("workshop_pages.join_label_note"))
+        st.button(
+            t("workshop_pages.join_button"),
+            key="wj_join_button",
+            type="primary",
+            icon=":material/login:",
+            on_click=_join,
+        )
+    pii_guard.show_pending(PII, on_confirm=_join)
+    w.show_errors(SCOPE)
+
+
+# ---------------------------------------------------------------- taking part
+
+
+def _header(workshop: Workshop, participant: Participant) -> None:
+    title, leave = st.columns([4, 1], vertical_alignment="bottom")
+    with title:
+        st.title(ww.shown(workshop.title), anchor=False)
+        st.markdown(ww.shown(t("workshop_pages.you_are", label=participant.label)))
+    if not is_guest():
+        with leave:
+            st.button(
+                t("workshop_pages.leave"),
+                key="wj_leave",
+                icon=":material/logout:",
+                on_click=_leave,
+                help=t("workshop_pages.leave_help"),
+            )
+
+
+def _live(workshop_id: int, participant_id: int) -> None:
+    """The part that follows the presenter: the step, the questions, the votes."""
+    workshop = ww.load_workshop(workshop_id)
+    if workshop is None:
+        st.warning(t("workshop_pages.workshop_gone"))
+        return
+    drawn = ss.get(DRAWN_POSITION)
+    ss[DRAWN_POSITION] = workshop.position
+    if drawn is not None and drawn != workshop.position:
+        # The presenter moved on: redraw the whole page, so that the idea and measure
+        # forms below belong to the new step too.
+        st.rerun(scope="app")
+    if workshop.status is WorkshopStatus.ABGESCHLOSSEN:
+        st.info(t("workshop_pages.closed_for_participants"))
+        ww.show_ranking(ui.taxonomy(), workshop_id)
+        return
+    sc = ww.scene(workshop)
+    if sc.view is None:
+        st.info(t("workshop_pages.no_steps"))
+        return
+    ww.step_panel(sc.view, key="wj_step")
+    # Two tabs keep a phone's page short; fixed labels keep the chosen tab on each refresh.
+    observe, vote = st.tabs(
+        [t("workshop_pages.questions_heading"), t("workshop_pages.voting_heading")]
+    )
+    with observe:
+        st.caption(t("workshop_pages.questions_help"))
+        ww.guiding_questions(sc, participant_id, "wj_obs", "wj")
+        _mine(sc, participant_id)
+    with vote:
+        st.caption(t("workshop_pages.voting_help"))
+        ww.voting(ui.taxonomy(), workshop, participant_id, "wj")
+
+
+def _delete_mine(item_id: int, participant_id: int) -> None:
+    w.run_action(
+        "wj_mine",
+        lambda: storage.workshops.delete_item(ui.db(), item_id, participant_id=participant_id),
+        success=t("workshop_pages.item_deleted"),
+    )
+
+
+def _mine(sc: ww.Scene, participant_id: int) -> None:
+    """What this device added at the step, each with "Löschen" (a wrong click happens)."""
+    items = [
+        i
+        for i in ww.items_at(sc.workshop.id or 0, sc.step_id)
+        if i.participant_id == participant_id
+    ]
+    if not items:
+        return
+    taxonomy = ui.taxonomy()
+    with st.expander(t("workshop_pages.mine", n=len(items)), icon=":material/person:"):
+        for item in items:
+            text, action = st.columns([5, 1], vertical_alignment="center")
+            with text:
+                if item.kind is ItemKind.BEOBACHTUNG:
+                    line = t(
+                        "workshop_pages.mine_observation",
+                        barrier=ww.barrier_name(taxonomy, item.barrier_key),
+                        role=ww.role_label(item.member_role),
+                    )
+                else:
+                    line = f"{item.kind.label}: {item.text}"
+                st.markdown(w.md(line))
+            with action:
+                st.button(
+                    t("common.delete"),
+                    key=f"wj_del_{item.id}",
+                    type="tertiary",
+                    icon=":material/delete:",
+                    on_click=_delete_mine,
+                    args=(item.id, participant_id),
+                )
+        w.show_errors("wj_mine")
+
+
+@st.fragment(run_every=ww.REFRESH_SECONDS)
+def live(workshop_id: int, participant_id: int) -> None:
+    _live(workshop_id, participant_id)
+
+
+def _more(workshop: Workshop, participant_id: int) -> None:
+    """Ideas and measures: typed text, kept out of the auto-refreshing part."""
+    if workshop.status is WorkshopStatus.ABGESCHLOSSEN:
+        return
+    sc = ww.scene(workshop)
+    if sc.step is None:
+        return
+    st.subheader(t("workshop_pages.more_heading"), anchor=False)
+    idea, measure = st.columns(2, gap="large")
+    with idea, st.container(border=True):
+        ww.text_item(sc, ItemKind.IDEE, participant_id, "wj_idea")
+    with measure, st.container(border=True):
+        ww.text_item(sc, ItemKind.MASSNAHME, participant_id, "wj_measure")
+
+
+def main() -> None:
+    ui.show_flash()
+    participant = current_participant()
+    if participant is None or participant.id is None:
+        st.title(t("workshop_pages.join_title"), anchor=False)
+        join_form()
+        return
+    workshop = ww.load_workshop(participant.workshop_id)
+    if workshop is None:
+        _leave()
+        st.warning(t("workshop_pages.workshop_gone"))
+        return
+    _header(workshop, participant)
+    live(workshop.id or 0, participant.id)
+    _more(workshop, participant.id)
+
+
+main()

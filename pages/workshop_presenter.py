@@ -1,0 +1,197 @@
+"""Präsentation: the workshop on a projector, readable from the back of the room.
+
+One step at a time in the family's words, what the participants found at this step and
+the dot-voting ranking; big Zurück/Weiter buttons that also answer the arrow keys and a
+presenter's clicker (Bild auf/ab). The view redraws every few seconds, so what the
+participants add on their phones appears without anyone touching the laptop.
+
+For the room: no case code and no member detail beyond role and age band (the step comes
+from ``workshop.step_view``, which hands out nothing else); no text below 24 px, headings
+far larger; black on white and a dark blue accent, every pair at least 7:1 (WCAG AAA).
+The sidebar is hidden: its small type is not for a projector; a link at the bottom leads
+back to the facilitator's page.
+
+The style sheet (``pages/workshop_style.py``) is fixed text built from constants only; user
+text (workshop title, labels, ideas, the family's words) goes through ``st.markdown``
+after Markdown escaping and never into HTML.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from journeys import storage
+from journeys.i18n import t
+from journeys.permissions import Permission
+from journeys.workshop import ItemKind, Workshop, WorkshopStatus
+from pages import guard, ui
+from pages import widgets as w
+from pages import workshop_widgets as ww
+from pages.workshop_style import presenter_css
+
+user = guard.require(Permission.WORKSHOP_RUN)
+
+SCOPE = "wp_move"
+PICK = "wp_pick"
+RANKING_ROWS = 8
+
+# ---------------------------------------------------------------- which workshop
+
+
+def _pick() -> None:
+    ww.remember(st.session_state.get(PICK))
+
+
+def choose_workshop() -> None:
+    """No workshop opened yet: pick one of the open workshops."""
+    st.title(t("nav.workshop_presenter"), anchor=False)
+    workshops = guard.visible_workshops(user, storage.workshops.list_workshops(ui.db()))
+    open_ones = [x for x in workshops if x.is_open]
+    if not open_ones:
+        st.info(t("workshop_pages.presenter_none_open"))
+    else:
+        titles = {x.id: x.title for x in open_ones}
+        st.session_state[PICK] = None
+        st.selectbox(
+            t("workshop_pages.presenter_pick"),
+            list(titles),
+            index=None,
+            key=PICK,
+            format_func=lambda i: t("workshop_pages.workshop_option", title=titles[i]),
+            placeholder=t("workshop_pages.presenter_pick_placeholder"),
+            on_change=_pick,
+        )
+    _back_link()
+
+
+def _back_link() -> None:
+    w.page_link(
+        "pages/workshop.py",
+        t("workshop_pages.to_facilitator"),
+        url_path="workshop",
+        icon=":material/arrow_back:",
+    )
+
+
+# ---------------------------------------------------------------- the projected step
+
+
+def _navigation(workshop: Workshop, number: int, total: int) -> None:
+    """Zurück / Schritt n von m / Weiter; arrow keys and a clicker (Bild auf/ab) work too."""
+    workshop_id = workshop.id or 0
+    closed = not workshop.is_open
+    back = {"on_click": ww.move, "args": (workshop_id, number - 2, SCOPE)}
+    forward = {"on_click": ww.move, "args": (workshop_id, number, SCOPE)}
+    with st.container(key="wp_nav", horizontal=True, vertical_alignment="center", gap="large"):
+        st.button(
+            t("workshop_pages.back"),
+            key="wp_back",
+            icon=":material/arrow_back:",
+            disabled=closed or number <= 1,
+            shortcut="Left",
+            **back,
+        )
+        with st.container(key="wp_position", width="content"):
+            st.markdown(f"**{w.md(t('workshop_pages.position', n=number, total=total))}**")
+        st.button(
+            t("workshop_pages.next"),
+            key="wp_next",
+            type="primary",
+            icon=":material/arrow_forward:",
+            icon_position="right",
+            disabled=closed or number >= total,
+            shortcut="Right",
+            **forward,
+        )
+    # A presenter's clicker sends "Bild ab"/"Bild auf": the same moves, on hidden buttons.
+    with st.container(key="wp_clicker"):
+        st.button("PageUp", key="wp_page_up", disabled=closed or number <= 1,
+                  shortcut="PageUp", **back)  # fmt: skip
+        st.button("PageDown", key="wp_page_down", disabled=closed or number >= total,
+                  shortcut="PageDown", **forward)  # fmt: skip
+    w.show_errors(SCOPE)
+
+
+def _header(workshop: Workshop, participants: int) -> None:
+    title, code = st.columns([3, 2], vertical_alignment="center")
+    with title:
+        st.markdown(f"# {ww.shown(workshop.title)}")
+        st.markdown(w.md(t("workshop_pages.participants_count", n=participants)))
+    with code, st.container(key="wp_join"):
+        st.markdown(w.md(t("workshop_pages.presenter_join", url=ww.join_url())))
+        with st.container(key="wp_code"):
+            st.markdown(f"**{workshop.join_code}**")
+
+
+def _found(workshop_id: int, step_id: int) -> None:
+    """What the room found at this step: observations, ideas, measures."""
+    taxonomy = ui.taxonomy()
+    items = ww.items_at(workshop_id, step_id)
+    participants = ww.participants_of(workshop_id)
+    st.markdown(f"## {w.md(t('workshop_pages.found_heading'))}")
+    ww.bullet_list(
+        ww.observation_lines(taxonomy, items, participants), t("workshop_pages.found_none")
+    )
+    ideas = ww.text_lines(items, ItemKind.IDEE, participants)
+    measures = ww.text_lines(items, ItemKind.MASSNAHME, participants)
+    if ideas:
+        st.markdown(f"### {w.md(t('workshop_pages.ideas_heading'))}")
+        ww.bullet_list(ideas, "")
+    if measures:
+        st.markdown(f"### {w.md(t('workshop_pages.measures_heading'))}")
+        ww.bullet_list(measures, "")
+
+
+def _ranking(workshop_id: int) -> None:
+    st.markdown(f"## {w.md(t('workshop_pages.ranking_heading'))}")
+    ww.show_ranking(ui.taxonomy(), workshop_id, RANKING_ROWS)
+
+
+def present(workshop_id: int) -> None:
+    """One redraw of the projected page, fresh from the database."""
+    workshop = ww.load_workshop(workshop_id)
+    if workshop is not None and not guard.visible_workshops(user, [workshop]):
+        workshop = None  # another team's workshop: as if it did not exist
+    if workshop is None:
+        ww.remember(None)
+        st.warning(t("workshop_pages.workshop_gone"))
+        return
+    participants = len(storage.workshops.list_participants(ui.db(), workshop_id))
+    _header(workshop, participants)
+    if workshop.status is WorkshopStatus.ABGESCHLOSSEN:
+        st.markdown(f"## {w.md(t('workshop_pages.presenter_closed'))}")
+        _ranking(workshop_id)
+        return
+    sc = ww.scene(workshop)
+    if sc.view is None:
+        st.markdown(w.md(t("workshop_pages.no_steps")))
+        return
+    _navigation(workshop, sc.view.number, sc.view.total)
+    step, side = st.columns([3, 2], gap="large")
+    with step:
+        ww.step_panel(sc.view, key="wp_step")
+    with side:
+        _found(workshop_id, sc.step_id)
+        _ranking(workshop_id)
+
+
+@st.fragment(run_every=ww.REFRESH_SECONDS)
+def live(workshop_id: int) -> None:
+    present(workshop_id)
+
+
+def main() -> None:
+    st.html(presenter_css())
+    workshop = ww.load_workshop(ww.requested_workshop_id())
+    if workshop is not None and not guard.visible_workshops(user, [workshop]):
+        workshop = None  # another team's workshop, e.g. by a typed-in address
+    if workshop is None or workshop.id is None:
+        ww.remember(None)
+        choose_workshop()
+        return
+    ww.remember(workshop.id)
+    live(workshop.id)
+    _back_link()
+
+
+main()

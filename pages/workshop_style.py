@@ -1,0 +1,53 @@
+"""The projector's style sheet: type sizes and colours, kept apart so tests can check them.
+
+A projected page is read from the back of a room, often on a washed-out projector: no
+text below 24 px, headings far larger, black on white and a dark blue accent, each pair
+of colours at least 7:1 (WCAG AAA). The sheet is fixed text built from the constants
+below; no user text ever goes into it (user text is drawn by ``st.markdown``, escaped).
+"""
+
+from __future__ import annotations
+
+# Colours of the projected page (checked in tests: each pair at least 7:1, WCAG AAA).
+TEXT = "#111111"
+BACKGROUND = "#FFFFFF"
+ACCENT = "#0B3D91"  # dark blue: primary buttons, quote bar, links
+ON_ACCENT = "#FFFFFF"
+CONTRAST_PAIRS = {
+    "text on background": (TEXT, BACKGROUND),
+    "accent on background": (ACCENT, BACKGROUND),
+    "text on accent": (ON_ACCENT, ACCENT),
+}
+# Type sizes in px (16 px = 1 rem): nothing below 24 px; the code is read from afar.
+BODY_PX = 28
+H1_PX = 60
+H2_PX = 48
+H3_PX = 40
+CODE_PX = 72
+BUTTON_PX = 32
+
+
+def presenter_css() -> str:
+    """The projector style sheet: fixed rules from the constants above, never user text."""
+    main = '[data-testid="stMain"]'
+    return f"""<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"] {{ display: none; }}
+[data-testid="stApp"], {main} {{ background: {BACKGROUND}; color: {TEXT}; }}
+{main} * {{ font-size: {BODY_PX}px !important; line-height: 1.35; color: {TEXT} !important; }}
+{main} blockquote, {main} blockquote * {{ opacity: 1; font-style: italic; }}
+{main} h1, {main} h1 * {{ font-size: {H1_PX}px !important; line-height: 1.15; }}
+{main} h2, {main} h2 * {{ font-size: {H2_PX}px !important; line-height: 1.2; }}
+{main} h3, {main} h3 * {{ font-size: {H3_PX}px !important; line-height: 1.2; }}
+{main} .st-key-wp_code p, {main} .st-key-wp_code strong {{
+  font-size: {CODE_PX}px !important; font-weight: 800; letter-spacing: 0.2em;
+  font-family: "DejaVu Sans Mono", monospace; }}
+{main} blockquote {{ border-left: 0.5rem solid {ACCENT}; }}
+{main} a, {main} a * {{ color: {ACCENT} !important; text-decoration: underline; }}
+{main} button {{ min-height: 4.5rem; padding: 0 2.5rem; border: 3px solid {TEXT}; }}
+{main} button p, {main} button span {{ font-size: {BUTTON_PX}px !important; font-weight: 700; }}
+{main} [data-testid="stBaseButton-primary"] {{ background: {ACCENT}; border-color: {ACCENT}; }}
+{main} [data-testid="stBaseButton-primary"] * {{ color: {ON_ACCENT} !important; }}
+{main} [data-testid="stBaseButton-secondary"] {{ background: {BACKGROUND}; }}
+{main} .st-key-wp_clicker {{ display: none; }}
+</style>"""
