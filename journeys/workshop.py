@@ -20,7 +20,7 @@ from this module.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from sqlite_utils import Database
@@ -346,22 +346,36 @@ def _summary_texts(
     return measures, proposals, ideas
 
 
-def summary(db: Database, workshop_id: int, *, today: date | None = None) -> WorkshopSummary:
+def summary(
+    db: Database,
+    workshop_id: int,
+    *,
+    today: date | None = None,
+    hidden_barriers: Collection[str] = (),
+) -> WorkshopSummary:
     """What the workshop produced, for the page and the exports; no case code anywhere.
 
     Per step the barriers found (open tags of the journey and observations, with how
     often they were observed and whom they affect, by role), the ranking with votes, the
     agreed measures with responsible service/text and due month, the other proposed
     measures, the ideas, the number of participants and dots cast.
+
+    ``hidden_barriers`` leaves barriers out entirely (tags, observations, votes and the
+    measures and ideas about them): the health barriers for a reader without health
+    rights, so that a download shows no more than the page (``journeys.visibility``).
     """
+    hidden = frozenset(hidden_barriers)
     workshops = storage.workshops
     workshop = workshops.get_workshop(db, workshop_id)
     journey = storage.get_journey(db, workshop.journey_id)
+    for step in journey.steps:
+        step.tags = [tag for tag in step.tags if tag.barrier_key not in hidden]
     family = storage.get_family(db, journey.family_id)
     taxonomy = storage.get_taxonomy(db)
     stages = _stage_labels(db)
     services = _service_names(db)
-    items = workshops.list_items(db, workshop_id)
+    items = [i for i in workshops.list_items(db, workshop_id) if i.barrier_key not in hidden]
+    ranked = [r for r in workshops.ranking(db, workshop_id) if r.barrier_key not in hidden]
     numbers = {step.id: n for n, step in enumerate(journey.steps, start=1) if step.id}
     step_stage = {
         step.id: stages.get(step.stage_key, step.stage_key) for step in journey.steps if step.id
@@ -380,7 +394,7 @@ def summary(db: Database, workshop_id: int, *, today: date | None = None) -> Wor
         votes_per_participant=workshop.votes_per_participant,
         votes_cast=workshops.vote_count(db, workshop_id),
         steps=_summary_steps(journey, family, items, taxonomy, stages, services),
-        ranking=_summary_ranking(workshops.ranking(db, workshop_id), numbers, taxonomy),
+        ranking=_summary_ranking(ranked, numbers, taxonomy),
         measures=measures,
         proposals=proposals,
         ideas=ideas,

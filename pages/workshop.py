@@ -22,7 +22,7 @@ from datetime import date
 import streamlit as st
 
 from barriers.taxonomy import Taxonomy
-from journeys import archetypes, storage, workshop_export
+from journeys import archetypes, storage, visibility, workshop_export
 from journeys import workshop as wsd
 from journeys.archetypes import Archetype
 from journeys.i18n import t
@@ -649,7 +649,9 @@ def _set_status(workshop_id: int, close: bool) -> None:
 
 def _result_tab(workshop: Workshop) -> None:
     workshop_id = workshop.id or 0
-    summary = wsd.summary(ui.db(), workshop_id)
+    # Without health rights the summary, like the page, leaves the health barriers out.
+    hidden = () if user.sees_health else visibility.sensitive_barrier_keys(ui.taxonomy())
+    summary = wsd.summary(ui.db(), workshop_id, hidden_barriers=hidden)
     st.markdown(
         w.md(
             t(

@@ -192,6 +192,17 @@ def test_the_summary_gathers_barriers_votes_measures_and_ideas(
     assert [(i.text, i.step_number) for i in result.ideas] == [("Papierantrag anbieten", 2)]
 
 
+def test_hidden_barriers_leave_the_summary_entirely(db: Database, finished: Workshop) -> None:
+    """A reader without health rights downloads no more than the page shows them."""
+    hidden = {"familie.kinderbetreuung"}
+    result = summary(db, finished.id, hidden_barriers=hidden)
+    everywhere = {b.barrier_key for step in result.steps for b in step.barriers}
+    everywhere |= {r.barrier_key for r in result.ranking}
+    assert everywhere and not everywhere & hidden
+    assert result.measures == []  # the agreed measure was about the hidden barrier
+    assert result.ranking[0].barrier_key == "sprache.behoerdendeutsch"
+
+
 def test_the_summary_never_carries_a_case_code(
     db: Database, finished: Workshop, case: tuple[Family, Journey]
 ) -> None:
