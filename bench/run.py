@@ -85,6 +85,7 @@ def measure(path: str, warmup_path: str, repeats: int, with_ratio: bool) -> dict
             st.cache_data.clear()
             st.cache_resource.clear()
         at = AppTest.from_file(PAGE, default_timeout=300)
+        at.session_state["auth_token"] = _analyst_session(db_path)
         start = time.perf_counter()
         at.run()
         first = time.perf_counter() - start
@@ -106,6 +107,21 @@ def measure(path: str, warmup_path: str, repeats: int, with_ratio: bool) -> dict
         out |= _ratios(path, repeats)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+BENCH_USER = "bench-analyse"
+
+
+def _analyst_session(db_path: str) -> str:
+    """A session of an analyst account: the page shows nothing to anybody not signed in."""
+    from journeys import storage
+    from journeys.permissions import UserRole
+
+    db = storage.connect(db_path)
+    user = storage.access.find_user(db, BENCH_USER) or storage.access.create_user(
+        db, BENCH_USER, None, [UserRole.ANALYST], sees_health=True
+    )
+    return storage.access.open_session(db, user_id=user.id)
 
 
 def _check(at: Any) -> None:
