@@ -170,6 +170,6 @@ allowed_pages = [spec for spec in PAGES if user.may(spec.permission)]
 if not allowed_pages:
     st.warning(t("guard.no_pages"), icon=":material/block:")
     st.stop()
-page = st.navigation(navigation(allowed_pages))
+page = st.navigation(navigation(allowed_pages), expanded=True)  # admin pages not behind "View more"
 st.sidebar.caption(t("common.privacy_footer"))
 page.run()

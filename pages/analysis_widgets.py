@@ -374,7 +374,11 @@ def filter_sidebar() -> tuple[AnalysisFilter, list[str]]:
     archived = sb.checkbox(t("analysis.filter.archived"), value=True, key=KEY_PREFIX + "archived")
     if not archived:
         parts.append(t("analysis.filter.archived") + ": " + t("common.no"))
-    sb.button(t("analysis.filter.reset"), on_click=_reset_filter, icon=":material/filter_alt_off:")
+    sb.button(
+        t("analysis.filter.reset"),
+        on_click=guard.guarded(_reset_filter),
+        icon=":material/filter_alt_off:",
+    )
     flt = AnalysisFilter(
         sozialraeume=soz,
         month_from=month_from,

@@ -162,7 +162,7 @@ def _first_admin_form() -> None:
         st.caption(t("access.password_rules", n=accounts.MIN_PASSWORD_LENGTH))
         also_coach = st.checkbox(
             t("access.first_also_coach"),
-            value=True,
+            value=False,  # least privilege: case data only when chosen
             key="auth_first_coach",
             help=t("access.first_also_coach_help", teams=", ".join(teams) or "–"),
         )

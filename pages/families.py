@@ -310,7 +310,7 @@ def _list_tab(families: pd.DataFrame) -> None:
             t("families.empty_button"),
             type="primary",
             icon=ICON_ADD,
-            on_click=_goto_tab,
+            on_click=guard.guarded(_goto_tab),
             args=(t("families.tab_new"),),
             key="fam_empty_new",
         )
@@ -480,7 +480,7 @@ def _family_actions(family: Family) -> None:
         t("families.edit"),
         icon=ICON_EDIT,
         key="fam_edit_start",
-        on_click=_start_edit,
+        on_click=guard.guarded(_start_edit),
         args=(family,),
     )
     if family.status is FamilyStatus.AKTIV:
@@ -488,7 +488,7 @@ def _family_actions(family: Family) -> None:
             t("families.archive"),
             icon=ICON_ARCHIVE,
             key="fam_archive",
-            on_click=_ask_archive,
+            on_click=guard.guarded(_ask_archive),
             args=(family.id,),
         )
     elif row.button(t("families.restore"), icon=ICON_RESTORE, key="fam_restore"):
@@ -671,7 +671,7 @@ def _member_fields(prefix: str, row: dict[str, Any], number: int, languages: lis
             key=_member_key(prefix, uid, "remove"),
             icon=ICON_REMOVE,
             help=t("families.member_remove_help"),
-            on_click=_remove_member,
+            on_click=guard.guarded(_remove_member),
             args=(prefix, uid),
         )
     for field, key in keys.items():
@@ -697,7 +697,7 @@ def _members_editor(prefix: str) -> list[dict[str, Any]]:
         buttons.button(
             t("families.add_role", role=label),
             key=f"{prefix}add_{role}",
-            on_click=_add_member,
+            on_click=guard.guarded(_add_member),
             args=(prefix, role),
         )
     return [member_payload(row) for row in rows]
@@ -808,7 +808,10 @@ def _create_tab() -> None:
             st.session_state.pop("fam_created", None)
             _open_journey(created)
         row.button(
-            t("families.another"), icon=ICON_ADD, key="fam_created_another", on_click=_after_create
+            t("families.another"),
+            icon=ICON_ADD,
+            key="fam_created_another",
+            on_click=guard.guarded(_after_create),
         )
         return
     rev = st.session_state.setdefault("fam_new_rev", 0)
@@ -821,7 +824,7 @@ def _create_tab() -> None:
         t("families.code_reroll"),
         icon=ICON_DICE,
         key=prefix + "reroll",
-        on_click=_reroll,
+        on_click=guard.guarded(_reroll),
         args=(prefix,),
     )
     st.caption(t("families.code_why"))
@@ -887,7 +890,7 @@ def _edit_form() -> None:
         payload = _family_fields(prefix, current_sozialraum=snapshot.sozialraum)
         row = st.container(horizontal=True)
         save = row.button(t("families.save"), type="primary", key=prefix + "save")
-        row.button(t("families.cancel"), key=prefix + "cancel", on_click=_stop_edit)
+        row.button(t("families.cancel"), key=prefix + "cancel", on_click=guard.guarded(_stop_edit))
         keep = snapshot.model_dump(include={"id", "code", "status", "synthetic", "version"})
         force = bool(edit.get("force"))  # "Meinen Text trotzdem speichern" after a conflict
         if force:

@@ -12,8 +12,10 @@ that was open when the account lost the right is still refused.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import NoReturn, Protocol, TypeVar
+from contextvars import ContextVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 import streamlit as st
 
@@ -73,7 +75,39 @@ def require(permission: Permission) -> User:
     user = auth.current_user()
     if user is None or not user.may(permission):
         refuse(user, permission)
+    _page_permission.set(permission)
     return user
+
+
+# The permission of the page being drawn in this run: ``guarded`` remembers it for the
+# callbacks of the widgets the page draws.
+_page_permission: ContextVar[Permission | None] = ContextVar("page_permission", default=None)
+
+
+def guarded(callback: Callable[..., T]) -> Callable[..., T | None]:
+    """``callback`` run only for a user who still may use the page that drew its widget.
+
+    Streamlit runs widget callbacks (``on_click``, ``on_change``) before the next script
+    run, so before ``auth.gate`` and ``require`` look at the session again. Without this,
+    a save clicked after the session timed out or the account was deactivated would still
+    be written, and under the actor "system". Here the session is checked in the database
+    when the callback fires; the save runs under the signed-in username (audit log), or
+    not at all, and the run that follows shows the sign-in screen or the refusal.
+    """
+    permission = _page_permission.get()
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> T | None:
+        user = auth.current_user()
+        if user is None or (permission is not None and not user.may(permission)):
+            return None
+        actor = storage.audit.current_actor.set(user.username)
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            storage.audit.current_actor.reset(actor)
+
+    return run
 
 
 def may(permission: Permission) -> bool:

@@ -179,7 +179,7 @@ def _steps_section(ctx: Ctx) -> None:
             key="journey_add",
             icon=":material/add:",
             type="primary",
-            on_click=_open_editor,
+            on_click=guard.guarded(_open_editor),
             args=(ctx, None),
         )
 
@@ -242,7 +242,7 @@ def _step_buttons(ctx: Ctx, step: Step, index: int, count: int) -> None:
             key=f"journey_edit_{sid}",
             icon=":material/edit:",
             type="tertiary",
-            on_click=_open_editor,
+            on_click=guard.guarded(_open_editor),
             args=(ctx, step),
         )
         st.button(
@@ -251,7 +251,7 @@ def _step_buttons(ctx: Ctx, step: Step, index: int, count: int) -> None:
             icon=":material/arrow_upward:",
             type="tertiary",
             disabled=index == 0,
-            on_click=_move,
+            on_click=guard.guarded(_move),
             args=(sid, -1),
         )
         st.button(
@@ -260,7 +260,7 @@ def _step_buttons(ctx: Ctx, step: Step, index: int, count: int) -> None:
             icon=":material/arrow_downward:",
             type="tertiary",
             disabled=index == count - 1,
-            on_click=_move,
+            on_click=guard.guarded(_move),
             args=(sid, 1),
         )
         st.button(
@@ -268,7 +268,7 @@ def _step_buttons(ctx: Ctx, step: Step, index: int, count: int) -> None:
             key=f"journey_delete_{sid}",
             icon=":material/delete:",
             type="tertiary",
-            on_click=_ask_delete,
+            on_click=guard.guarded(_ask_delete),
             args=(sid,),
         )
 
@@ -287,13 +287,13 @@ def _confirm_delete(ctx: Ctx, step: Step, index: int) -> None:
             key=f"journey_delete_yes_{step.id}",
             type="primary",
             icon=":material/delete_forever:",
-            on_click=_delete_step,
+            on_click=guard.guarded(_delete_step),
             args=(step.id,),
         )
         st.button(
             t("journey.cancel"),
             key=f"journey_delete_no_{step.id}",
-            on_click=lambda: ss.pop(CONFIRM, None),
+            on_click=guard.guarded(lambda: ss.pop(CONFIRM, None)),
         )
 
 
@@ -408,7 +408,7 @@ def _quick_tag(ctx: Ctx, step: Step) -> None:
             icon=":material/sell:",
             type="primary",
             help=t("journey.tag_hint"),
-            on_click=_add_tag,
+            on_click=guard.guarded(_add_tag),
             args=(ctx, step.id, step.month),
         )
         w.show_errors(f"quick{step.id}")
@@ -488,7 +488,7 @@ def _tag_row(ctx: Ctx, step: Step, tag: BarrierTag) -> None:
                 format_func=lambda s: TagStatus(s).label,
                 required=True,
                 label_visibility="collapsed",
-                on_change=_on_status,
+                on_change=guard.guarded(_on_status),
                 args=(step.id, tag.id),
             )
         with remove:
@@ -498,7 +498,7 @@ def _tag_row(ctx: Ctx, step: Step, tag: BarrierTag) -> None:
                 icon=":material/delete:",
                 type="tertiary",
                 help=t("journey.tag_delete_help"),
-                on_click=_delete_tag,
+                on_click=guard.guarded(_delete_tag),
                 args=(tag.id,),
             )
         when, service, note = st.columns([2, 3, 4])
@@ -509,7 +509,7 @@ def _tag_row(ctx: Ctx, step: Step, tag: BarrierTag) -> None:
                 min_value=DATE_MIN,
                 max_value=DATE_MAX,
                 format="DD.MM.YYYY",
-                on_change=_on_tag_field,
+                on_change=guard.guarded(_on_tag_field),
                 args=(step.id, tag.id, "date"),
             )
         with service:
@@ -520,7 +520,7 @@ def _tag_row(ctx: Ctx, step: Step, tag: BarrierTag) -> None:
                 format_func=lambda i: (
                     t("journey.tag_no_service") if i == NO_SERVICE else ctx.service_label(i)
                 ),
-                on_change=_on_tag_field,
+                on_change=guard.guarded(_on_tag_field),
                 args=(step.id, tag.id, "service"),
             )
         with note:
@@ -528,7 +528,7 @@ def _tag_row(ctx: Ctx, step: Step, tag: BarrierTag) -> None:
                 t("journey.tag_note"),
                 key=_tag_key(tag.id, "note"),
                 placeholder=t("journey.tag_note_placeholder"),
-                on_change=_on_tag_field,
+                on_change=guard.guarded(_on_tag_field),
                 args=(step.id, tag.id, "note"),
             )
         pii_guard.show_pending(
@@ -717,10 +717,12 @@ def _editor(ctx: Ctx, step: Step | None, index: int) -> None:
                 key=_ek(sid, "save"),
                 type="primary",
                 icon=":material/save:",
-                on_click=_save_step,
+                on_click=guard.guarded(_save_step),
                 args=(ctx, sid),
             )
-            st.button(t("journey.cancel"), key=_ek(sid, "cancel"), on_click=_close_editor)
+            st.button(
+                t("journey.cancel"), key=_ek(sid, "cancel"), on_click=guard.guarded(_close_editor)
+            )
 
 
 def _conflict(ctx: Ctx, stored: Step, sid: int | str) -> None:
@@ -790,7 +792,7 @@ def _editor_basics(ctx: Ctx, sid: int | str) -> None:
             list(Outcome),
             key=_ek(sid, "outcome"),
             format_func=lambda o: Outcome(o).label,
-            on_change=_on_outcome,
+            on_change=guard.guarded(_on_outcome),
             args=(sid,),
         )
     with members:
@@ -874,7 +876,7 @@ def _editor_referrals(ctx: Ctx, sid: int | str) -> None:
                     key=_ek(sid, f"r{uid}_remove"),
                     icon=":material/close:",
                     type="tertiary",
-                    on_click=_remove_referral,
+                    on_click=guard.guarded(_remove_referral),
                     args=(sid, uid),
                 )
             warm, data, wait = st.columns([3, 3, 2], vertical_alignment="bottom")
@@ -899,7 +901,7 @@ def _editor_referrals(ctx: Ctx, sid: int | str) -> None:
         t("journey.referral_add"),
         key=_ek(sid, "ref_add"),
         icon=":material/add_link:",
-        on_click=_add_referral,
+        on_click=guard.guarded(_add_referral),
         args=(sid,),
     )
 

@@ -26,7 +26,7 @@ from journeys import storage
 from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import Family, Journey, JourneyKind, Step, StepDependency
-from pages import pii_guard, ui
+from pages import guard, pii_guard, ui
 from pages import widgets as w
 
 JOURNEY_PARAM = "reise"  # ?reise=<id>: the journey the page edits (absent: the Ist journey)
@@ -119,7 +119,7 @@ def choose_journey(family: Family, on_change: Callable[[], None]) -> Journey:
             key=JOURNEY_PICK,
             format_func=lambda i: labels.get(i, str(i)),
             help=t("soll_page.which_journey_help"),
-            on_change=picked,
+            on_change=guard.guarded(picked),
             width=420,
         )
     journey = storage.get_journey(ui.db(), chosen)
@@ -197,7 +197,7 @@ def dependency_lines(view: JourneyView, step: Step, dependencies: Sequence[StepD
                     icon=":material/link_off:",
                     type="tertiary",
                     help=t("dependencies.remove_help"),
-                    on_click=_remove_dependency,
+                    on_click=guard.guarded(_remove_dependency),
                     args=(step.id, dep.id),
                 )
 
@@ -254,7 +254,7 @@ def dependency_popover(view: JourneyView, step: Step) -> None:
             key=_dk(step.id, "add"),
             icon=":material/add_link:",
             type="primary",
-            on_click=_add_dependency,
+            on_click=guard.guarded(_add_dependency),
             args=(step.id,),
         )
         pii_guard.show_pending(_dk(step.id, "pii"), on_confirm=_add_dependency, args=(step.id,))
@@ -335,7 +335,7 @@ def conflict_panel(
                 key=f"{key}_reload",
                 icon=":material/refresh:",
                 help=t("concurrency.reload_help"),
-                on_click=on_reload,
+                on_click=guard.guarded(on_reload),
                 args=reload_args,
             )
             st.button(
@@ -344,7 +344,7 @@ def conflict_panel(
                 icon=":material/save:",
                 type="primary",
                 help=t("concurrency.keep_help"),
-                on_click=on_keep,
+                on_click=guard.guarded(on_keep),
                 args=keep_args,
             )
 

@@ -154,7 +154,7 @@ def _navigation(ctx: Ctx, index: int) -> None:
             t("perspective.back"),
             key="pv_back",
             disabled=index == 0,
-            on_click=_go,
+            on_click=guard.guarded(_go),
             args=(code, -1, count),
             shortcut="Left",
         )
@@ -165,7 +165,7 @@ def _navigation(ctx: Ctx, index: int) -> None:
             key="pv_next",
             type="primary",
             disabled=index == count - 1,
-            on_click=_go,
+            on_click=guard.guarded(_go),
             args=(code, 1, count),
             shortcut="Right",
         )
@@ -177,7 +177,7 @@ def _navigation(ctx: Ctx, index: int) -> None:
             format_func=lambda i: t(
                 "perspective.jump_option", n=i + 1, stage=ctx.stage_label(ctx.steps[i])
             ),
-            on_change=_on_jump,
+            on_change=guard.guarded(_on_jump),
             args=(code,),
             width=320,
         )

@@ -31,6 +31,7 @@ import streamlit as st
 
 from journeys.i18n import t
 from journeys.pii import Finding, find_in_fields, fingerprint
+from pages import guard
 
 ss = st.session_state
 
@@ -159,6 +160,6 @@ def _draw(
             t("privacy.pii.confirm"),
             key=_box_key(key),
             help=t("privacy.pii.confirm_help"),
-            on_change=_remember,
+            on_change=guard.guarded(_remember),
             args=(key, on_confirm, args),
         )

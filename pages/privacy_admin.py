@@ -152,7 +152,7 @@ def retention_section() -> None:
     st.button(
         t("audit.page.bulk_all"),
         key=KEY + "bulk_all_button",
-        on_click=lambda: st.session_state.update({KEY + "bulk_codes": codes}),
+        on_click=guard.guarded(lambda: st.session_state.update({KEY + "bulk_codes": codes})),
     )
     if not chosen:
         return

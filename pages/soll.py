@@ -135,7 +135,7 @@ def _new_soll_form(ist: Journey, code: str, *, first: bool) -> None:
             icon=":material/content_copy:",
             type="primary",
             help=t("soll_page.create_help"),
-            on_click=_create,
+            on_click=guard.guarded(_create),
             args=(ist.id or 0, code),
         )
         pii_guard.show_pending("soll_new", on_confirm=_create, args=(ist.id or 0, code))
@@ -178,7 +178,7 @@ def _soll_bar(ctx: Ctx, solls: list[Journey]) -> None:
             [j.id for j in solls],
             key="soll_pick",
             format_func=lambda i: next((jx.journey_label(j) for j in solls if j.id == i), str(i)),
-            on_change=_on_choose,
+            on_change=guard.guarded(_on_choose),
             args=(code,),
             width=360,
         )
@@ -186,7 +186,10 @@ def _soll_bar(ctx: Ctx, solls: list[Journey]) -> None:
             ss.setdefault(f"soll_title_{soll.id}", soll.title)
             st.text_input(t("soll_page.title_label"), key=f"soll_title_{soll.id}", max_chars=200)
             st.button(
-                t("common.save"), key=f"soll_rename_{soll.id}", on_click=_rename, args=(soll,)
+                t("common.save"),
+                key=f"soll_rename_{soll.id}",
+                on_click=guard.guarded(_rename),
+                args=(soll,),
             )
             pii_guard.show_pending(f"soll_title_{soll.id}", on_confirm=_rename, args=(soll,))
         with st.popover(t("soll_page.another"), icon=":material/add:"):
@@ -196,7 +199,7 @@ def _soll_bar(ctx: Ctx, solls: list[Journey]) -> None:
             key=f"soll_delete_{soll.id}",
             icon=":material/delete:",
             type="tertiary",
-            on_click=lambda: ss.__setitem__(CONFIRM, soll.id),
+            on_click=guard.guarded(lambda: ss.__setitem__(CONFIRM, soll.id)),
         )
     if ss.get(CONFIRM) == soll.id:
         st.warning(t("soll_page.confirm_delete", title=w.md(jx.journey_label(soll))))
@@ -206,13 +209,13 @@ def _soll_bar(ctx: Ctx, solls: list[Journey]) -> None:
                 key=f"soll_delete_yes_{soll.id}",
                 type="primary",
                 icon=":material/delete_forever:",
-                on_click=_delete,
+                on_click=guard.guarded(_delete),
                 args=(soll.id or 0, code),
             )
             st.button(
                 t("common.cancel"),
                 key=f"soll_delete_no_{soll.id}",
-                on_click=lambda: ss.pop(CONFIRM, None),
+                on_click=guard.guarded(lambda: ss.pop(CONFIRM, None)),
             )
     w.show_errors("soll_bar")
     jx.link(
@@ -315,7 +318,7 @@ def _soll_card(ctx: Ctx, step: Step, n: int) -> None:
                 icon=":material/delete:",
                 type="tertiary",
                 help=t("soll_page.remove_step_help"),
-                on_click=_remove_step,
+                on_click=guard.guarded(_remove_step),
                 args=(step.id,),
             )
         for tag in step.tags:
@@ -332,7 +335,7 @@ def _soll_card(ctx: Ctx, step: Step, n: int) -> None:
                     icon=":material/remove_circle_outline:",
                     type="tertiary",
                     help=t("soll_page.drop_barrier_help"),
-                    on_click=_drop_barrier,
+                    on_click=guard.guarded(_drop_barrier),
                     args=(tag.id, step.id),
                 )
         if not step.tags:
@@ -455,7 +458,7 @@ def _measure_form(ctx: Ctx, change: BarrierChange) -> None:
         key=_mk(change, "save"),
         icon=":material/task_alt:",
         type="primary",
-        on_click=_save_measure,
+        on_click=guard.guarded(_save_measure),
         args=(ctx, change),
     )
     pii_guard.show_pending(_mk(change, "pii"), on_confirm=_save_measure, args=(ctx, change))
@@ -528,7 +531,7 @@ def _measure_rows(ctx: Ctx, measures: list[SollMeasure], scope: str) -> None:
                 key=f"sm_del_{scope}_{measure.id}",
                 icon=":material/delete:",
                 type="tertiary",
-                on_click=_delete_measure,
+                on_click=guard.guarded(_delete_measure),
                 args=(measure.id, scope),
             )
 

@@ -23,7 +23,7 @@ from journeys import storage
 from journeys.errors import ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import Family, HouseholdType
-from pages import ui
+from pages import guard, ui
 
 T = TypeVar("T")
 
@@ -327,7 +327,7 @@ def _family_picker(
         format_func=lambda code: labels.get(code, code),
         placeholder=t(f"{ns}.pick_placeholder"),
         help=t(f"{ns}.pick_help"),
-        on_change=on_pick,
+        on_change=guard.guarded(on_pick),
     )
     return True
 

@@ -97,7 +97,7 @@ def workshop_list(workshops: list[Workshop]) -> None:
                 st.button(
                     t("workshop_pages.open"),
                     key=f"wf_open_{workshop.id}",
-                    on_click=_open,
+                    on_click=guard.guarded(_open),
                     args=(workshop.id,),
                 )
 
@@ -323,7 +323,7 @@ def control(workshop: Workshop) -> None:
             t("workshop_pages.all_workshops"),
             key="wf_back",
             icon=":material/list:",
-            on_click=_back_to_list,
+            on_click=guard.guarded(_back_to_list),
         )
     if workshop.status is WorkshopStatus.ABGESCHLOSSEN:
         st.info(t("workshop_pages.closed_note"), icon=":material/lock:")
@@ -397,7 +397,7 @@ def _stepper(workshop: Workshop, journey: Journey, number: int) -> None:
             key="wf_prev",
             icon=":material/arrow_back:",
             disabled=closed or number <= 1,
-            on_click=ww.move,
+            on_click=guard.guarded(ww.move),
             args=(workshop_id, number - 2, "wf_move"),
         )
         st.button(
@@ -407,7 +407,7 @@ def _stepper(workshop: Workshop, journey: Journey, number: int) -> None:
             icon=":material/arrow_forward:",
             icon_position="right",
             disabled=closed or number >= len(journey.steps),
-            on_click=ww.move,
+            on_click=guard.guarded(ww.move),
             args=(workshop_id, number, "wf_move"),
         )
         ss["wf_jump"] = number - 1
@@ -420,7 +420,7 @@ def _stepper(workshop: Workshop, journey: Journey, number: int) -> None:
                 n=i + 1,
                 stage=stages.get(journey.steps[i].stage_key, journey.steps[i].stage_key),
             ),
-            on_change=_jump,
+            on_change=guard.guarded(_jump),
             args=(workshop_id,),
             disabled=closed,
             width=340,
@@ -485,7 +485,7 @@ def _room_items(workshop_id: int, step_id: int) -> None:
                     key=f"wf_del_{item.id}",
                     type="tertiary",
                     icon=":material/delete:",
-                    on_click=_delete_item,
+                    on_click=guard.guarded(_delete_item),
                     args=(item.id,),
                 )
     st.subheader(t("workshop_pages.ranking_heading"), anchor=False)
@@ -588,7 +588,7 @@ def _measure_editor(item: WorkshopItem, step_label: str, due: list[str | None]) 
             t("common.save"),
             key=_mk(item.id, "save"),
             type="primary",
-            on_click=_save_measure,
+            on_click=guard.guarded(_save_measure),
             args=(item,),
         )
         pii_guard.show_pending(_mk(item.id, "pii"), on_confirm=_save_measure, args=(item,))
@@ -749,7 +749,7 @@ def _apply_section(workshop: Workshop) -> None:
         type="primary",
         icon=":material/playlist_add_check:",
         disabled=not observations,
-        on_click=_apply,
+        on_click=guard.guarded(_apply),
         args=(workshop_id,),
     )
     w.show_errors("wf_apply")
@@ -774,7 +774,7 @@ def _status_section(workshop: Workshop) -> None:
             t("workshop_pages.close"),
             key="wf_close",
             icon=":material/lock:",
-            on_click=_set_status,
+            on_click=guard.guarded(_set_status),
             args=(workshop.id or 0, True),
         )
     else:
@@ -782,7 +782,7 @@ def _status_section(workshop: Workshop) -> None:
             t("workshop_pages.reopen"),
             key="wf_reopen",
             icon=":material/lock_open:",
-            on_click=_set_status,
+            on_click=guard.guarded(_set_status),
             args=(workshop.id or 0, False),
         )
     w.show_errors("wf_status")

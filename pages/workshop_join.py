@@ -114,7 +114,7 @@ def join_form() -> None:
             key="wj_join_button",
             type="primary",
             icon=":material/login:",
-            on_click=_join,
+            on_click=guard.guarded(_join),
         )
     pii_guard.show_pending(PII, on_confirm=_join)
     w.show_errors(SCOPE)
@@ -134,7 +134,7 @@ def _header(workshop: Workshop, participant: Participant) -> None:
                 t("workshop_pages.leave"),
                 key="wj_leave",
                 icon=":material/logout:",
-                on_click=_leave,
+                on_click=guard.guarded(_leave),
                 help=t("workshop_pages.leave_help"),
             )
 
@@ -210,7 +210,7 @@ def _mine(sc: ww.Scene, participant_id: int) -> None:
                     key=f"wj_del_{item.id}",
                     type="tertiary",
                     icon=":material/delete:",
-                    on_click=_delete_mine,
+                    on_click=guard.guarded(_delete_mine),
                     args=(item.id, participant_id),
                 )
         w.show_errors("wj_mine")

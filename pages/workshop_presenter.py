@@ -59,7 +59,7 @@ def choose_workshop() -> None:
             key=PICK,
             format_func=lambda i: t("workshop_pages.workshop_option", title=titles[i]),
             placeholder=t("workshop_pages.presenter_pick_placeholder"),
-            on_change=_pick,
+            on_change=guard.guarded(_pick),
         )
     _back_link()
 

@@ -28,7 +28,7 @@ from journeys.errors import NotFoundError
 from journeys.i18n import t
 from journeys.models import Family, Journey, Role, Step
 from journeys.workshop import ItemKind, Participant, RankedBarrier, Workshop, WorkshopItem
-from pages import auth, pii_guard, ui
+from pages import auth, guard, pii_guard, ui
 from pages import widgets as w
 
 WORKSHOP_PARAM = "workshop"  # ?workshop=ID: the facilitator and presenter pages, bookmarkable
@@ -359,7 +359,7 @@ def guiding_questions(sc: Scene, participant_id: int | None, scope: str, prefix:
                         key=f"{prefix}_no_{sc.step_id}_{barrier.key}_{n}",
                         type="primary",
                         help=t("workshop_pages.no_help", barrier=w.md(barrier.label)),
-                        on_click=add_observation,
+                        on_click=guard.guarded(add_observation),
                         args=(scope, ids, participant_id, barrier.key, role_key),
                     )
     pick_key = f"{prefix}_pick"
@@ -370,7 +370,7 @@ def guiding_questions(sc: Scene, participant_id: int | None, scope: str, prefix:
         st.button(
             t("workshop_pages.add_observation"),
             key=f"{prefix}_add_pick",
-            on_click=add_picked_observation,
+            on_click=guard.guarded(add_picked_observation),
             args=(scope, ids, participant_id, pick_key, role_key),
         )
     w.barrier_explanation(taxonomy, picked)
@@ -581,7 +581,7 @@ def voting(taxonomy: Taxonomy, workshop: Workshop, participant_id: int, prefix: 
                     t("workshop_pages.withdraw"),
                     key=key,
                     icon=":material/remove_circle:",
-                    on_click=_withdraw,
+                    on_click=guard.guarded(_withdraw),
                     args=(participant_id, row.barrier_key, scope),
                 )
             else:
@@ -590,7 +590,7 @@ def voting(taxonomy: Taxonomy, workshop: Workshop, participant_id: int, prefix: 
                     key=key,
                     type="primary",
                     icon=":material/add_circle:",
-                    on_click=_vote,
+                    on_click=guard.guarded(_vote),
                     args=(participant_id, row.barrier_key, scope),
                 )
 

@@ -338,3 +338,28 @@ def test_every_page_checks_its_permission_on_the_server_before_it_draws(page: st
     assert _page_permissions()[page] in checked, (
         f"{page} checks {checked}, app.py says {_page_permissions()[page]}"
     )
+
+
+def _unguarded_callbacks(path: Path) -> Iterator[int]:
+    for node in ast.walk(tree(path)):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                value = keyword.value
+                if keyword.arg not in {"on_click", "on_change"} or isinstance(value, ast.Constant):
+                    continue
+                wrapped = (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Attribute)
+                    and value.func.attr == "guarded"
+                )
+                if not wrapped:
+                    yield node.lineno
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in UI_FILES if p.name not in {"auth.py", "guard.py"}], ids=rel
+)
+def test_every_widget_callback_checks_the_session_first(page: Path) -> None:
+    """Callbacks run before the page checks the session: each goes through guard.guarded."""
+    lines = list(_unguarded_callbacks(page))
+    assert not lines, f"{rel(page)}: callbacks without guard.guarded on lines {lines}"
