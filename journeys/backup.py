@@ -308,6 +308,8 @@ def restore(backup_path: str | Path, db_path: str | Path) -> RestoreResult:
     db = storage.connect(target, load_defaults=False)
     try:
         sql.after_restore(db, previous)
+        if safety is not None and getattr(storage, "audit", None) is not None:
+            storage.audit.carry_over(db, str(safety))  # the trail since the backup stays
         _audit(db, source, safety)
     finally:
         db.conn.close()

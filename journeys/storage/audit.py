@@ -131,6 +131,36 @@ def record(
     return int(cursor.lastrowid or 0)
 
 
+def carry_over(db: Database, older: str) -> int:
+    """Append the entries of the database file ``older`` that this log lacks; their count.
+
+    Why: a restore replaces the whole database, audit log included, with the backup's.
+    The entries written since the backup (who viewed, changed, exported, took a backup)
+    must not vanish with it, or a restore would hide traces. Called by the restore with
+    the safety copy of the replaced database; entries are matched on all their fields and
+    appended oldest first, with new ids (the log stays append-only).
+    """
+    db.execute("ATTACH DATABASE ? AS older", [older])
+    try:
+        has_log = db.execute(
+            "SELECT 1 FROM older.sqlite_master WHERE type = 'table' AND name = 'audit_log'"
+        ).fetchone()
+        if not has_log:
+            return 0
+        with _immediate(db):
+            cursor = db.execute(
+                "INSERT INTO audit_log (at, actor, action, object_type, object_id, detail)"
+                " SELECT o.at, o.actor, o.action, o.object_type, o.object_id, o.detail"
+                " FROM older.audit_log o WHERE NOT EXISTS (SELECT 1 FROM audit_log a"
+                "  WHERE a.at = o.at AND a.actor = o.actor AND a.action = o.action"
+                "  AND a.object_type = o.object_type AND a.object_id = o.object_id"
+                "  AND a.detail = o.detail) ORDER BY o.id"
+            )
+        return int(cursor.rowcount)
+    finally:
+        db.execute("DETACH DATABASE older")
+
+
 # ---------------------------------------------------------------- family entries
 #
 # The write functions in ``journeys/storage/__init__.py`` call these inside their

@@ -57,6 +57,21 @@ def test_restore_brings_back_the_old_state_and_keeps_a_safety_copy(
     assert backup.check_database(live).ok
 
 
+def test_a_restore_keeps_the_audit_trail_written_since_the_backup(
+    live: Path, tmp_path: Path
+) -> None:
+    """Who viewed or exported data after the backup must not vanish with the restore."""
+    db = storage.connect(live)
+    storage.audit.record(db, storage.audit.ANSICHT, storage.audit.FAMILIE, "BG-AAAAAA", "vorher")
+    out = tmp_path / "sicherung.db"
+    backup.backup(live, out)
+    storage.audit.record(db, storage.audit.EXPORT, storage.audit.FAMILIE, "BG-AAAAAA", "danach")
+    backup.restore(out, live)
+    trail = storage.audit.query(db, object_id="BG-AAAAAA")
+    assert sorted(trail["detail"]) == ["danach", "vorher"]  # each once, none lost
+    assert storage.audit.WIEDERHERSTELLUNG in set(storage.audit.query(db)["action"])
+
+
 def test_restore_moves_the_data_version_on(live: Path, tmp_path: Path) -> None:
     """Cached views are keyed by the data version: after a restore none may be reused."""
     out = tmp_path / "sicherung.db"
