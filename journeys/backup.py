@@ -215,6 +215,7 @@ def backup(db_or_path: Database | str | Path, out_path: str | Path) -> BackupRep
         raise BackupError(t("backup.problem.no_database", path=location))
     partial = out.with_name(out.name + ".part")
     partial.unlink(missing_ok=True)
+    storage.create_private(partial)  # a backup holds social data: owner only
     source = memory or sql.open_file(location)
     try:
         target = sql.open_file(str(partial))
@@ -270,9 +271,11 @@ def _keep_safety_copy(target: Path) -> Path:
     try:
         backup(target, safety)
     except (BackupError, sqlite3.DatabaseError):
+        storage.create_private(safety)
         shutil.copyfile(target, safety)
         wal = target.with_name(target.name + "-wal")
         if wal.exists():
+            storage.create_private(safety.with_name(safety.name + "-wal"))
             shutil.copyfile(wal, safety.with_name(safety.name + "-wal"))
     return safety
 

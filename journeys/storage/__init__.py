@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -70,6 +70,7 @@ def connect(path: str | Path | None = None, *, load_defaults: bool = True) -> Da
     target = str(path or default_db_path())
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
+        create_private(Path(target))
     conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -82,6 +83,16 @@ def connect(path: str | Path | None = None, *, load_defaults: bool = True) -> Da
     if load_defaults:
         load_reference_defaults(db)
     return db
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` readable by its owner only (0600), unless it exists already.
+
+    Why: the file holds social data; created with the default umask it would be readable by
+    every local user of a shared server. SQLite gives its -wal and -shm files the same mode.
+    """
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def migrate(db: Database) -> None:

@@ -181,3 +181,11 @@ def test_cli_restore_check_only_changes_nothing(
     assert cli.main(["restore", str(out), "--check", "--db", str(live)]) == 0
     assert "Nur geprüft" in capsys.readouterr().out
     assert families(live) == 7
+
+
+def test_database_and_backup_are_readable_by_their_owner_only(live: Path, tmp_path: Path) -> None:
+    """Social data on a shared server: no other local user may read the files."""
+    out = tmp_path / "sicherung.db"
+    backup.backup(live, out)
+    assert live.stat().st_mode & 0o077 == 0
+    assert out.stat().st_mode & 0o077 == 0
