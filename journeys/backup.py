@@ -63,7 +63,13 @@ class BackupReport:
     def lines(self) -> list[str]:
         """The report as German lines (command line, admin page)."""
         counts = {table: self.counts.get(table, 0) for table in sql.COUNTED_TABLES}
-        lines = [t("backup.report.file", path=self.path, mb=f"{self.size_bytes / 1_048_576:.1f}")]
+        lines = [
+            t(
+                "backup.report.file",
+                path=self.path,
+                mb=f"{self.size_bytes / 1_048_576:.1f}".replace(".", ","),
+            )
+        ]
         if not self.readable:
             return [*lines, t("backup.report.verdict_bad"), *(f"– {p}" for p in self.problems)]
         lines += [
