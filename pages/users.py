@@ -123,7 +123,17 @@ def new_account_form() -> None:
             t("access.audit_user_created", roles=_roles_label(user.roles)),
         )
     if attempt.ok:
-        for key in ("users_new_username", "users_new_display", "users_new_pw", "users_new_pw2"):
+        # Empty form for the next account: roles and teams must not carry over to it.
+        for key in (
+            "users_new_username",
+            "users_new_display",
+            "users_new_roles",
+            "users_new_teams",
+            "users_new_health",
+            "users_new_sso_only",
+            "users_new_pw",
+            "users_new_pw2",
+        ):
             st.session_state.pop(key, None)
         st.rerun()
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
+from urllib.parse import parse_qsl
 
 import streamlit as st
 from pydantic import ValidationError
@@ -236,8 +237,11 @@ def page_link(page: str, label: str, *, url_path: str, icon: str | None = None) 
     (``streamlit run pages/x.py``, AppTest) does not know the other pages, so the link
     becomes a plain Markdown link to the page's URL.
     """
+    _, _, query = url_path.partition("?")
+    # The query (``?familie=BG-…``) travels as query_params: the link opens that family.
+    params = dict(parse_qsl(query)) if query else None
     try:
-        st.page_link(page, label=label, icon=icon)
+        st.page_link(page, label=label, icon=icon, query_params=params)
     except StreamlitPageNotFoundError:
         st.markdown(f"{icon or ''} [{md(label)}](/{url_path})")
 

@@ -16,7 +16,7 @@ moves, every button says what it does, and each result is confirmed in words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 
 import streamlit as st
@@ -397,8 +397,8 @@ def _stepper(workshop: Workshop, journey: Journey, number: int) -> None:
             key="wf_prev",
             icon=":material/arrow_back:",
             disabled=closed or number <= 1,
-            on_click=guard.guarded(ww.move),
-            args=(workshop_id, number - 2, "wf_move"),
+            on_click=guard.guarded(ww.step),
+            args=(workshop_id, -1, "wf_move"),
         )
         st.button(
             t("workshop_pages.next"),
@@ -407,8 +407,8 @@ def _stepper(workshop: Workshop, journey: Journey, number: int) -> None:
             icon=":material/arrow_forward:",
             icon_position="right",
             disabled=closed or number >= len(journey.steps),
-            on_click=guard.guarded(ww.move),
-            args=(workshop_id, number, "wf_move"),
+            on_click=guard.guarded(ww.step),
+            args=(workshop_id, 1, "wf_move"),
         )
         ss["wf_jump"] = number - 1
         st.selectbox(
@@ -647,10 +647,8 @@ def _set_status(workshop_id: int, close: bool) -> None:
     )
 
 
-def _result_tab(workshop: Workshop) -> None:
-    workshop_id = workshop.id or 0
-    # Without health rights the summary, like the page, leaves the health barriers out.
-    hidden = () if user.sees_health else visibility.sensitive_barrier_keys(ui.taxonomy())
+def _result_overview(workshop_id: int, hidden: Collection[str]) -> None:
+    """Figures, ranking and agreed measures of the workshop as they are now."""
     summary = wsd.summary(ui.db(), workshop_id, hidden_barriers=hidden)
     st.markdown(
         w.md(
@@ -698,13 +696,26 @@ def _result_tab(workshop: Workshop) -> None:
         )
     else:
         st.info(t("workshop_pages.agreed_none"))
+
+
+def _result_tab(workshop: Workshop) -> None:
+    workshop_id = workshop.id or 0
+    # Without health rights the summary, like the page, leaves the health barriers out.
+    hidden = () if user.sees_health else visibility.sensitive_barrier_keys(ui.taxonomy())
+    # What the room adds keeps coming in: the overview refreshes itself, and the files
+    # are built from the database at the moment of the click, never from this drawing.
+    st.fragment(_result_overview, run_every=ww.REFRESH_SECONDS)(workshop_id, hidden)
+
+    def fresh() -> wsd.WorkshopSummary:
+        return wsd.summary(ui.db(), workshop_id, hidden_barriers=hidden)
+
     stem = f"workshop-{workshop_id}-{date.today().isoformat()}"
     with st.container(horizontal=True):
         st.download_button(
             t("workshop_pages.download_md"),
             ui.audited(
                 guard.export(
-                    Permission.WORKSHOP_RUN, lambda: workshop_export.summary_markdown(summary)
+                    Permission.WORKSHOP_RUN, lambda: workshop_export.summary_markdown(fresh())
                 ),
                 file_name=f"{stem}.md",
                 object_type=storage.audit.WORKSHOP,
@@ -719,7 +730,7 @@ def _result_tab(workshop: Workshop) -> None:
             t("workshop_pages.download_docx"),
             ui.audited(
                 guard.export(
-                    Permission.WORKSHOP_RUN, lambda: workshop_export.summary_docx(summary)
+                    Permission.WORKSHOP_RUN, lambda: workshop_export.summary_docx(fresh())
                 ),
                 file_name=f"{stem}.docx",
                 object_type=storage.audit.WORKSHOP,

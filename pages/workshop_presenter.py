@@ -80,8 +80,8 @@ def _navigation(workshop: Workshop, number: int, total: int) -> None:
     """Zurück / Schritt n von m / Weiter; arrow keys and a clicker (Bild auf/ab) work too."""
     workshop_id = workshop.id or 0
     closed = not workshop.is_open
-    back = {"on_click": ww.move, "args": (workshop_id, number - 2, SCOPE)}
-    forward = {"on_click": ww.move, "args": (workshop_id, number, SCOPE)}
+    back = {"on_click": guard.guarded(ww.step), "args": (workshop_id, -1, SCOPE)}
+    forward = {"on_click": guard.guarded(ww.step), "args": (workshop_id, 1, SCOPE)}
     with st.container(key="wp_nav", horizontal=True, vertical_alignment="center", gap="large"):
         st.button(
             t("workshop_pages.back"),

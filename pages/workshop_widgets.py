@@ -144,6 +144,12 @@ def move(workshop_id: int, position: int, scope: str) -> None:
     w.run_action(scope, lambda: storage.workshops.set_position(ui.db(), workshop_id, position))
 
 
+def step(workshop_id: int, offset: int, scope: str) -> None:
+    """Zurück (-1) / Weiter (+1) from the step the room is at now, not the one this page
+    showed when it was drawn (another screen may have moved on meanwhile)."""
+    w.run_action(scope, lambda: storage.workshops.step_by(ui.db(), workshop_id, offset))
+
+
 def shown(text: str) -> str:
     """User text for the room: case codes blanked (``redact_codes``), Markdown escaped.
 

@@ -340,20 +340,31 @@ def test_every_page_checks_its_permission_on_the_server_before_it_draws(page: st
     )
 
 
-def _unguarded_callbacks(path: Path) -> Iterator[int]:
+def _callback_values(path: Path) -> Iterator[tuple[int, ast.expr]]:
+    """Every ``on_click=``/``on_change=`` value, also in dicts passed on as ``**kwargs``."""
+    names = {"on_click", "on_change"}
     for node in ast.walk(tree(path)):
         if isinstance(node, ast.Call):
             for keyword in node.keywords:
-                value = keyword.value
-                if keyword.arg not in {"on_click", "on_change"} or isinstance(value, ast.Constant):
-                    continue
-                wrapped = (
-                    isinstance(value, ast.Call)
-                    and isinstance(value.func, ast.Attribute)
-                    and value.func.attr == "guarded"
-                )
-                if not wrapped:
-                    yield node.lineno
+                if keyword.arg in names:
+                    yield node.lineno, keyword.value
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in names:
+                    yield node.lineno, value
+
+
+def _unguarded_callbacks(path: Path) -> Iterator[int]:
+    for line, value in _callback_values(path):
+        if isinstance(value, ast.Constant):
+            continue
+        wrapped = (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "guarded"
+        )
+        if not wrapped:
+            yield line
 
 
 @pytest.mark.parametrize(

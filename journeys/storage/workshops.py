@@ -242,6 +242,19 @@ def set_position(db: Database, workshop_id: int, position: int) -> Workshop:
     return moved
 
 
+def step_by(db: Database, workshop_id: int, offset: int) -> Workshop:
+    """Move the workshop ``offset`` steps on (negative: back) from where it is NOW.
+
+    Why relative: the projector and the facilitator's page may both move the room; a page
+    drawn a moment ago knows an old position, and "Weiter" there must not send everyone
+    back to the step after that old one. The position is read inside the transaction.
+    """
+    with write(db):
+        workshop = get_workshop(db, workshop_id)
+        moved = set_position(db, workshop_id, workshop.position + offset)
+    return moved
+
+
 def close_workshop(db: Database, workshop_id: int) -> Workshop:
     """Close a workshop: no new participants, items or votes; everything stays readable."""
     with write(db):

@@ -605,3 +605,11 @@ def test_threads_voting_as_one_participant_get_exactly_the_allowed_dots(
     assert outcomes.count("ok") == 3 and outcomes.count("refused") == len(VOTE_BARRIERS) - 3
     assert len(ws.votes_of(db, participant.id)) == 3
     print(f"\n{len(VOTE_BARRIERS)} Geräte einer Teilnahme gleichzeitig: 3 Punkte gespeichert")
+
+
+def test_next_and_back_move_from_where_the_room_is_now(db: Database, workshop: Workshop) -> None:
+    """Another screen moved on meanwhile: "Weiter" goes on from there, never back."""
+    ws.set_position(db, workshop.id, 2)  # the projector is at step 3
+    assert ws.step_by(db, workshop.id, 1).position == 2  # last step: stays
+    assert ws.step_by(db, workshop.id, -1).position == 1
+    assert ws.step_by(db, workshop.id, -5).position == 0
