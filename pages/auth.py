@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from journeys import accounts, storage
+from journeys import accounts, pii, storage
 from journeys.errors import InputError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.permissions import User, UserRole
@@ -221,6 +221,14 @@ def _guest_form() -> None:
         )
         submitted = st.form_submit_button(t("access.guest_join"), type="primary")
     if not submitted:
+        return
+    # The label is shown on the projector: a person's name has no place there.
+    findings = pii.find_personal_data(label)
+    if findings:
+        st.error(
+            t("access.guest_label_personal", kind=findings[0].label, excerpt=findings[0].excerpt),
+            icon=":material/error:",
+        )
         return
     try:
         token = storage.access.join_workshop(db, code, label)

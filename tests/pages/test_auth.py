@@ -224,6 +224,20 @@ def test_a_guest_joins_a_workshop_with_its_code(coach: User, demo_db: Database) 
     assert guest is not None and guest.is_guest and guest.workshop_id == workshop.id
 
 
+def test_a_guest_label_that_is_a_persons_name_is_refused(coach: User, demo_db: Database) -> None:
+    """The label is shown on the projector and in the participant list."""
+    family_id = int(storage.list_families(demo_db)["id"].iloc[0])
+    journey = storage.get_or_create_journey(demo_db, family_id)
+    assert journey.id is not None
+    workshop = storage.workshops.create_workshop(demo_db, "Netzwerk Kita", journey.id)
+    at = open_app()
+    at.text_input(key="auth_join_code").input(workshop.join_code)
+    at.text_input(key="auth_guest_label").input("Fatma Schmidt")
+    submit(at, t("access.guest_join"))
+    assert "Gruppenbezeichnung" in errors(at)
+    assert storage.workshops.list_participants(demo_db, workshop.id or 0) == []
+
+
 # ---------------------------------------------------------------- user administration
 
 
