@@ -7,6 +7,7 @@ Every page is listed once in ``PAGES`` with the permission it needs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -170,6 +171,28 @@ allowed_pages = [spec for spec in PAGES if user.may(spec.permission)]
 if not allowed_pages:
     st.warning(t("guard.no_pages"), icon=":material/block:")
     st.stop()
+
+
+def refuse_requested_page(specs: list[PageSpec]) -> None:
+    """Say so in German when the address asked for a page this user may not open.
+
+    Such a page is not in the navigation, so Streamlit would open the start page without
+    a word. Shown once per session: ``st.context.url`` stays the address the browser
+    first opened.
+    """
+    requested = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    spec = next((s for s in specs if s.url_path == requested), None)
+    if spec is None or user.may(spec.permission) or st.session_state.get("_refused_shown"):
+        return
+    st.session_state["_refused_shown"] = True
+    roles = ", ".join(role.label for role in user.roles)
+    st.error(
+        f"**{t('guard.refused_title')}**: {t(spec.title_key)} · " + t("guard.refused", roles=roles),
+        icon=":material/block:",
+    )
+
+
+refuse_requested_page(PAGES)
 page = st.navigation(navigation(allowed_pages), expanded=True)  # admin pages not behind "View more"
 st.sidebar.caption(t("common.privacy_footer"))
 page.run()

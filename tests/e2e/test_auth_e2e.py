@@ -44,3 +44,13 @@ def test_a_deep_link_asks_for_sign_in_first_then_opens_the_page(
     expect(page.get_by_text(t("access.signed_out"))).to_be_visible()
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     assert exception_texts(page) == []
+
+
+def test_a_page_the_role_may_not_open_says_so_in_german(streamlit_server: str, page: Page) -> None:
+    """An analyst following a link to a family's journey gets a German refusal."""
+    page.goto(f"{streamlit_server}/reise")
+    login(page, "analyst")
+    expect(page.get_by_text(t("guard.refused_title")).first).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text(t("nav.journey"))
+    screenshot(page, "auth-e2e-03-refused")
+    assert exception_texts(page) == []
