@@ -1048,10 +1048,10 @@ def _map_section(ctx: Ctx) -> None:
         show_member_lanes=lanes,
         dependencies=ctx.dependencies,
     )
-    ui.graphviz_chart(dot, key="journey_map")
+    ui.graphviz_chart(dot, key="journey_map", alt=_map_alt(ctx))
     st.caption(t("journey.map_caption"))
     try:
-        svg = _svg(dot)
+        svg = ui.graphviz_svg(dot)
     except ZugangsatlasError as exc:  # no Graphviz ``dot`` program: say so, offer no download
         st.error(str(exc))
         return
@@ -1087,10 +1087,19 @@ def _map_section(ctx: Ctx) -> None:
         )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _svg(dot: str) -> bytes:
-    """The SVG, rendered with the page (fast) so that a missing Graphviz shows up at once."""
-    return journeymap.render(dot, "svg")
+def _map_alt(ctx: Ctx) -> str:
+    """The map in words for screen readers: every step with stage, service and outcome."""
+    steps = "; ".join(
+        t(
+            "journey.map_alt_step",
+            n=n,
+            stage=ctx.stages.get(step.stage_key, step.stage_key),
+            service=ctx.service_label(step.service_id),
+            outcome=step.outcome.label,
+        )
+        for n, step in enumerate(ctx.journey.steps, start=1)
+    )
+    return t("journey.map_alt", code=ctx.family.code, n=len(ctx.journey.steps), steps=steps)
 
 
 def _png_renderer(dot: str) -> Callable[[], bytes]:

@@ -8,6 +8,9 @@ view is never recomputed.
 
 from __future__ import annotations
 
+import base64
+import html
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +23,7 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from barriers.taxonomy import Taxonomy
-from journeys import storage
+from journeys import journeymap, storage
 from journeys.errors import ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import Service, Stage
@@ -185,31 +188,57 @@ def label_of(options: dict[T, str]) -> Callable[[T], str]:
     return lambda key: options.get(key, str(key))
 
 
-# Streamlit styles every element inside a chart with its own font at 0.6rem, which beats
-# the SVG's font attributes: text then overflows its boxes; ``revert-layer`` hands the
-# attributes back. In the natural-size container the drawing keeps the size Graphviz laid
-# it out with (``max-width: none``) and its frame scrolls instead of shrinking it; the frame
-# is at most 80 % of the window high, so its sideways scroll bar stays in sight.
+# The drawing is Graphviz's own SVG, rendered on the server by ``dot`` (the same bytes as
+# the SVG download), shown as an image. (Streamlit sanitises ``st.html`` to HTML only, so
+# inline SVG would be stripped; an image keeps the drawing exact and inert.) In the
+# natural-size container the drawing keeps the size Graphviz laid it out with and its
+# frame scrolls instead of shrinking it; the frame is at most 80 % of the window high, so
+# its sideways scroll bar stays in sight. "Fit" scales it to the page width.
 # A fixed rule: no user text ever goes into it.
 _GRAPHVIZ_STYLE = (
     "<style>"
-    '[data-testid="stGraphVizChart"] svg text'
-    " { font-family: revert-layer; font-size: revert-layer; }"
-    '[class*="st-key-zgraph_natural_"] [data-testid="stGraphVizChart"]'
-    " { overflow: auto; max-width: 100%; max-height: 80vh; }"
-    '[class*="st-key-zgraph_natural_"] [data-testid="stGraphVizChart"] svg'
-    " { max-width: none; width: auto; height: auto; }"
+    ".zgraph { overflow: auto; max-width: 100%; max-height: 80vh; }"
+    ".zgraph img { display: block; max-width: none; }"
+    '[class*="st-key-zgraph_fit_"] .zgraph img { width: 100%; height: auto; }'
     "</style>"
 )
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt"[^>]*?\bheight="([\d.]+)pt"')
+_PX_PER_PT = 4 / 3
 
 
-def graphviz_chart(dot: str, *, key: str) -> None:
+@st.cache_data(show_spinner=False, max_entries=64)
+def graphviz_svg(dot: str) -> bytes:
+    """The SVG of a DOT drawing as Graphviz ``dot`` renders it, cached by the DOT text.
+
+    Raises ``RenderError`` (German) when ``dot`` is missing or fails.
+    """
+    return journeymap.render(dot, "svg")
+
+
+def _svg_image(svg: bytes, alt: str) -> str:
+    """An ``<img>`` showing ``svg`` at its natural size (``alt`` escaped for HTML)."""
+    size = _SVG_SIZE.search(svg[:2000].decode("utf-8", errors="replace"))
+    dims = ""
+    if size:
+        width, height = (round(float(v) * _PX_PER_PT) for v in size.groups())
+        dims = f' width="{width}" height="{height}"'
+    data = base64.b64encode(svg).decode("ascii")
+    return (
+        f'<div class="zgraph"><img src="data:image/svg+xml;base64,{data}"'
+        f' alt="{html.escape(alt, quote=True)}"{dims}></div>'
+    )
+
+
+def graphviz_chart(dot: str, *, key: str, alt: str | None = None) -> None:
     """Draw a Graphviz drawing readable at any length: natural size, scrolling sideways.
 
-    ``st.graphviz_chart`` shrinks a wide drawing to the page width, so a long journey or a
-    big network ends up with text a few pixels high. Here the drawing keeps its natural
-    size inside a frame that scrolls; a toggle above fits it to the page for an overview.
-    Used by every page that draws Graphviz, so all graphs behave alike.
+    The SVG is rendered on the server and sent with the page run that computed ``dot``, so
+    the screen shows exactly the saved state of this run, the same drawing as the
+    download. (Streamlit's ``st.graphviz_chart`` lays the drawing out in the browser,
+    asynchronously, and kept showing an older journey after a save, issue #12.) A toggle
+    above fits it to the page for an overview. Used by every page that draws Graphviz, so
+    all graphs behave alike. Without the ``dot`` program the browser lays it out, with a
+    German note.
     """
     fit = st.toggle(
         t("common.graph_fit"), value=False, key=f"{key}_fit", help=t("common.graph_fit_help")
@@ -217,7 +246,13 @@ def graphviz_chart(dot: str, *, key: str) -> None:
     st.html(_GRAPHVIZ_STYLE)
     mode = "fit" if fit else "natural"
     with st.container(key=f"zgraph_{mode}_{key}"):
-        st.graphviz_chart(dot, width="stretch" if fit else "content")
+        try:
+            svg = graphviz_svg(dot)
+        except ZugangsatlasError as exc:
+            st.caption(str(exc))
+            st.graphviz_chart(dot, width="stretch" if fit else "content")
+            return
+        st.html(_svg_image(svg, alt or t("common.graph_alt")))
 
 
 # ---------------------------------------------------------------- audit log (issue #6)

@@ -6,10 +6,12 @@ waits for the app to be idle before it looks, and fails on any exception box.
 
 from __future__ import annotations
 
+import base64
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from journeys.i18n import t
 
@@ -112,3 +114,31 @@ def wait_until_idle(page: Page) -> None:
 def exception_texts(page: Page) -> list[str]:
     """The texts of all Streamlit exception boxes on the page (empty when all is well)."""
     return [box.inner_text() for box in page.locator(EXCEPTION).all()]
+
+
+# ---------------------------------------------------------------- drawings (ui.graphviz_chart)
+
+DRAWING = ".zgraph img"
+_SVG_NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def drawn_svg(locator: Locator) -> ET.Element:
+    """The SVG drawing that an ``<img>`` of ``ui.graphviz_chart`` shows, parsed.
+
+    The app renders Graphviz on the server and sends the SVG as the image's data URL, so
+    this is exactly what the screen shows.
+    """
+    source = locator.get_attribute("src") or ""
+    prefix = "data:image/svg+xml;base64,"
+    assert source.startswith(prefix), f"keine SVG-Zeichnung: {source[:60]}"
+    return ET.fromstring(base64.b64decode(source[len(prefix) :]))
+
+
+def drawing_nodes(svg: ET.Element) -> dict[str, str]:
+    """Graphviz node name → the node's text (wrapped lines joined by spaces)."""
+    nodes: dict[str, str] = {}
+    for group in svg.iterfind(".//svg:g[@class='node']", _SVG_NS):
+        title = group.findtext("svg:title", default="", namespaces=_SVG_NS)
+        text = " ".join("".join(t.itertext()) for t in group.iterfind(".//svg:text", _SVG_NS))
+        nodes[title] = " ".join(text.split())
+    return nodes

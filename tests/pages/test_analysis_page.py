@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 import pytest
 from auth_support import sign_in
+from drawing_support import drawings
 from streamlit.testing.v1 import AppTest
 
 from barriers import analysis
@@ -287,7 +288,7 @@ def test_flow_by_services(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> Non
     at.run()
     at.toggle(key="an_flow_by").set_value(True).run()
     _no_error(at)
-    assert at.get("graphviz_chart")
+    assert drawings(at)
 
 
 # ---------------------------------------------------------------- drill-down

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from auth_support import sign_in
+from drawing_support import drawing_alts, drawings
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
@@ -105,7 +106,7 @@ def test_without_a_family_the_page_asks_to_pick_one(db: Database) -> None:
     assert "Bitte eine Familie wählen" in texts(at)
     picker = at.selectbox(key="journey_family_pick")
     assert len(picker.options) == 3
-    assert not at.get("graphviz_chart")
+    assert not drawings(at)
 
 
 def test_an_unknown_code_gets_a_friendly_message_and_a_way_back(db: Database) -> None:
@@ -114,7 +115,7 @@ def test_an_unknown_code_gets_a_friendly_message_and_a_way_back(db: Database) ->
     assert "BG" in at.warning[0].value and "ZZZZZZ" in at.warning[0].value
     assert "gibt es nicht" in at.warning[0].value
     assert "Familienliste" in texts(at)
-    assert not at.get("graphviz_chart")
+    assert not drawings(at)
 
 
 def test_a_demo_family_shows_header_steps_and_journey_map(db: Database) -> None:
@@ -129,7 +130,12 @@ def test_a_demo_family_shows_header_steps_and_journey_map(db: Database) -> None:
     assert "Synthetische Demodaten" in page
     steps = steps_of(db, family)
     assert steps and all(at.button(key=f"journey_edit_{s.id}") for s in steps)
-    assert len(at.get("graphviz_chart")) == 1
+    [drawing] = drawings(at)
+    assert drawing.lstrip().startswith("<?xml") and "<svg" in drawing
+    # The map in words for screen readers: every step, with its service.
+    [alt] = drawing_alts(at)
+    assert alt.startswith(f"Journey Map der Familie {code} mit {len(steps)} Schritten")
+    assert all(f"Schritt {n}:" in alt for n in range(1, len(steps) + 1))
     downloads = {d.key for d in at.get("download_button")}
     assert {"journey_svg", "journey_png"} <= downloads
 

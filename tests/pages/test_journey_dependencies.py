@@ -4,11 +4,13 @@ child's Kita place, sees it on both steps and in the map, and removes it again.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import pytest
 from auth_support import sign_in
+from drawing_support import drawings
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
@@ -91,8 +93,8 @@ def test_a_wait_is_added_shown_on_both_steps_and_drawn_in_the_map(
     page = texts(at)
     assert f"{mother.label} wartet auf Schritt 2" in page and "Kita-Platz ab August" in page
     assert "Schritt 3" in page and "wartet auf diesen Schritt" in page
-    [chart] = at.get("graphviz_chart")
-    assert "wartet auf: Kita-Platz ab August" in chart.proto.spec
+    [chart] = drawings(at)
+    assert "wartet auf: Kita-Platz ab August" in html.unescape(chart)
     # The inputs are cleared for the next wait.
     assert at.selectbox(key=f"jd_{course.id}_target").value is None
 
