@@ -48,6 +48,13 @@ def field_label(loc: tuple[int | str, ...]) -> str:
     return " › ".join(parts) or t("errors.whole_record")
 
 
+def _german(value: str | int | float) -> str | int | float:
+    """Whole numbers as German readers write them: 2.000, not 2000."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
+        return f"{value:_}".replace("_", ".")
+    return value
+
+
 def _message(error: dict) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -56,7 +63,7 @@ def _message(error: dict) -> str:
         return str(ctx.get("error", error["msg"]))
     key = f"errors.pydantic.{kind}"
     if has(key):
-        values = {k: v for k, v in ctx.items() if isinstance(v, str | int | float)}
+        values = {k: _german(v) for k, v in ctx.items() if isinstance(v, str | int | float)}
         if isinstance(values.get("expected"), str):
             values["expected"] = str(values["expected"]).replace(" or ", " oder ")
         return t(key, **values)

@@ -46,7 +46,8 @@ class Base(BaseModel):
 # Reusable constrained types. Limits are generous for people and tight for machines.
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 ShortText = Annotated[str, StringConstraints(max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=2000)]
+LONG_TEXT_MAX = 2000
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 BarrierKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
 Month = Annotated[str, StringConstraints(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")]

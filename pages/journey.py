@@ -22,9 +22,10 @@ import streamlit as st
 
 from barriers.taxonomy import Taxonomy
 from journeys import journeymap, storage, visibility
-from journeys.errors import ConflictError, NotFoundError, ZugangsatlasError
+from journeys.errors import ConflictError, InputError, NotFoundError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import (
+    LONG_TEXT_MAX,
     Arrival,
     BarrierTag,
     Channel,
@@ -68,6 +69,7 @@ STATUS_DATE = {
 }
 STATUS_MARK = {TagStatus.ERKANNT: "", TagStatus.VERRINGERT: "↘", TagStatus.BESEITIGT: "✓"}
 PERSPECTIVE = ("sees", "brings", "understands", "feels")
+LONG_TEXT_LIMIT = f"{LONG_TEXT_MAX:_}".replace("_", ".")  # shown in the box, checked on save
 
 ss = st.session_state
 
@@ -832,7 +834,12 @@ def _editor_perspective(sid: int | str) -> None:
     left, right = st.columns(2)
     for column, field in zip((left, right, left, right), PERSPECTIVE, strict=True):
         with column:
-            st.text_area(t(f"journey.{field}_label"), key=_ek(sid, field), height=80)
+            st.text_area(
+                t(f"journey.{field}_label"),
+                key=_ek(sid, field),
+                height=80,
+                placeholder=t("journey.text_limit", n=LONG_TEXT_LIMIT),
+            )
     feeling, quote = st.columns([2, 3])
     with feeling:
         w.emotion_slider(t("journey.emotion"), _ek(sid, "emotion"))
@@ -842,6 +849,7 @@ def _editor_perspective(sid: int | str) -> None:
             key=_ek(sid, "quote"),
             height=80,
             help=t("journey.quote_help"),
+            placeholder=t("journey.text_limit", n=LONG_TEXT_LIMIT),
         )
 
 
@@ -974,6 +982,12 @@ def _step_from_editor(ctx: Ctx, sid: int | str) -> Step:
     return Step.model_validate(data)
 
 
+def _is_empty(step: Step) -> bool:
+    """A step that says nothing: no service, no word of the family, no referral."""
+    texts = [getattr(step, field) for field in PERSPECTIVE] + [step.quote]
+    return step.service_id is None and not any(x.strip() for x in texts) and not step.referrals
+
+
 def _new_service(ctx: Ctx, sid: int | str, stage_key: str) -> Service:
     """The service typed in the editor, created in the family's Sozialraum (or found there)."""
     name = " ".join(str(ss.get(_ek(sid, "new_name")) or "").split())
@@ -1007,6 +1021,8 @@ def _save_step(ctx: Ctx, sid: int | str) -> None:
 
     def save() -> Step:
         step = _step_from_editor(ctx, sid)
+        if sid == "new" and _is_empty(step) and ss.get(_ek(sid, "service")) != NEW_SERVICE:
+            raise InputError(t("journey.step_empty"))
         if step.id is not None:
             step = step.model_copy(update={"tags": storage.get_step(ui.db(), step.id).tags})
         if ss.get(_ek(sid, "service")) == NEW_SERVICE:

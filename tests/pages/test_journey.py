@@ -327,6 +327,35 @@ def test_invalid_input_shows_a_german_error_and_changes_nothing(
     assert at.text_area(key=f"jse_{step.id}_quote").value == too_long
 
 
+def test_a_too_long_text_is_named_as_the_form_labels_it(db: Database, family: Family) -> None:
+    [step] = add_steps(db, family, ["erstkontakt"])
+    at = open_page(family.code)
+    at.button(key=f"journey_edit_{step.id}").click()
+    run(at)
+    # The limit is in the empty box before anything is typed.
+    assert at.text_area(key=f"jse_{step.id}_sees").placeholder == "höchstens 2.000 Zeichen"
+    at.text_area(key=f"jse_{step.id}_sees").input("y" * 2001)
+    at.button(key=f"jse_{step.id}_save").click()
+    run(at)
+    [error] = at.error
+    assert f"{t('journey.sees_label')}: zu lang (höchstens 2.000 Zeichen)" in error.value
+    assert "sieht:" not in error.value
+    assert steps_of(db, family)[0].sees == ""
+
+
+def test_an_empty_step_is_not_saved_and_says_why(db: Database, family: Family) -> None:
+    at = open_page(family.code)
+    at.button(key="journey_add").click()
+    run(at)
+    at.selectbox(key="jse_new_service").select(None)
+    at.button(key="jse_new_save").click()
+    run(at)
+    [error] = at.error
+    assert t("journey.step_empty") in error.value
+    assert steps_of(db, family) == []
+    assert at.button(key="jse_new_save")  # the editor stays open
+
+
 def test_a_step_saved_meanwhile_elsewhere_is_a_conflict_and_inputs_stay(
     db: Database, family: Family
 ) -> None:
