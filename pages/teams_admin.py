@@ -131,7 +131,11 @@ def teams_tab() -> None:
     if st.session_state.get("teams_pick") not in names:
         st.session_state.pop("teams_pick", None)
     picked = st.selectbox(
-        t("teams.pick"), names, index=None, key="teams_pick", placeholder=t("teams.pick")
+        t("teams.pick"),
+        names,
+        index=None,
+        key="teams_pick",
+        placeholder=t("teams.pick_placeholder"),
     )
     if picked is not None:
         _edit_team(next(team for team in teams if team.name == picked))
