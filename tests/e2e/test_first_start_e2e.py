@@ -114,6 +114,12 @@ def test_first_start_leer_shows_no_family_and_no_demo_banner(
     assert not exception_texts(page)
     screenshot(page, "first-start-leer-families")
 
+    page.get_by_role("button", name=t("families.empty_button")).click()
+    idle(page)
+    team = page.locator(".st-key-fam_new0_team").get_by_role("combobox")
+    expect(team).to_have_value("Team Nord")  # the real team, chosen already
+    expect(page.get_by_text(t("teams.no_real_team"))).to_have_count(0)
+
     page.get_by_role("link", name=t("nav.users")).click()
     wait_for_app(page)
     page.get_by_role("tab", name=t("teams.tab")).click()
