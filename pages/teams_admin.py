@@ -14,6 +14,7 @@ from journeys import storage
 from journeys.i18n import t
 from journeys.storage.teams import Team
 from pages import guard, ui
+from pages.widgets import md
 
 CONFIRM_KEY = "teams_confirm_demo"
 
@@ -47,7 +48,7 @@ def _new_team_form() -> None:
         with ui.saving() as attempt:
             team = storage.teams.create_team(ui.db(), name)
         if attempt.ok:
-            ui.flash(t("teams.created", name=team.name))
+            ui.flash(t("teams.created", name=md(team.name)))
             st.rerun()
 
 
@@ -66,7 +67,7 @@ def _edit_team(team: Team) -> None:
             renamed = storage.teams.rename_team(ui.db(), team.name, new_name)
         if attempt.ok:
             st.session_state["_teams_pick_next"] = renamed.name  # the box is drawn already
-            ui.flash(t("teams.renamed", name=renamed.name))
+            ui.flash(t("teams.renamed", name=md(renamed.name)))
             st.rerun()
     label = "teams.reactivate" if team.retired else "teams.retire"
     help_text = None if team.retired else t("teams.retire_help")
@@ -75,7 +76,7 @@ def _edit_team(team: Team) -> None:
             storage.teams.set_team_retired(ui.db(), team.name, not team.retired)
         if attempt.ok:
             done = "teams.reactivated" if team.retired else "teams.retired"
-            ui.flash(t(done, name=team.name))
+            ui.flash(t(done, name=md(team.name)))
             st.rerun()
 
 
@@ -95,7 +96,7 @@ def demo_section() -> None:
         st.caption(t("teams.demo_none"))
         st.session_state.pop(CONFIRM_KEY, None)
         return
-    teams = ", ".join(found.teams) or "–"
+    teams = ", ".join(md(name) for name in found.teams) or "–"  # names typed by people
     st.info(t("teams.demo_summary", n=found.families, teams=teams), icon=":material/science:")
     if not st.session_state.get(CONFIRM_KEY):
         st.button(

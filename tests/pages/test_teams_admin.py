@@ -16,6 +16,7 @@ from journeys import demo, storage
 from journeys.i18n import t
 from journeys.models import Family, HouseholdType, Member, Role
 from journeys.permissions import UserRole
+from pages.widgets import md
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = str(ROOT / "pages" / "users.py")
@@ -115,9 +116,10 @@ def test_a_taken_team_name_is_refused_in_german(demo_db: Database) -> None:
 def test_removing_the_demo_data_asks_first_and_keeps_real_families(demo_db: Database) -> None:
     real = real_family(demo_db)
     at = open_page(USERS, UserRole.ADMIN)
-    assert t("teams.demo_summary", n=4, teams=demo.DEMO_TEAM) in infos(at)
+    shown_name = md(demo.DEMO_TEAM)  # as the page shows it: escaped for Markdown
+    assert t("teams.demo_summary", n=4, teams=shown_name) in infos(at)
     click(at, t("teams.demo_remove"))
-    assert t("teams.demo_confirm", n=4, teams=demo.DEMO_TEAM) in [w.value for w in at.warning]
+    assert t("teams.demo_confirm", n=4, teams=shown_name) in [w.value for w in at.warning]
     click(at, t("teams.demo_cancel"))  # a wrong click changes nothing
     assert not at.warning and storage.teams.demo_data(demo_db).families == 4
 
