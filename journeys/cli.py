@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from journeys import accounts, demo, eventlog, exchange, storage
+from journeys import accounts, cli_demo, eventlog, exchange, storage
 from journeys.errors import InputError, ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
@@ -46,19 +46,6 @@ def _db_argument(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="Pfad der Datenbank (Standard: $ZUGANGSATLAS_DB oder data/zugangsatlas.db)",
     )
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Write synthetic demo families."""
-    db = storage.connect(args.db)
-    existing = storage.count_families(db)
-    if args.if_empty and existing:
-        print(f"Datenbank enthält schon {existing} Familien – keine Demodaten geschrieben.")
-        return 0
-    n = demo.seed_demo(db, families=args.families, seed=args.seed)
-    target = args.db or storage.default_db_path()
-    print(f"{n} synthetische Familien geschrieben (Seed {args.seed}) nach {target}.")
-    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -342,30 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
 
-    p = commands.add_parser(
-        "demo",
-        help="synthetische Demodaten schreiben",
-        description="Schreibt synthetische (erfundene) Familien mit Reisen und Barrieren.",
-    )
-    p.add_argument(
-        "--families",
-        type=_positive_int,
-        default=demo.DEFAULT_FAMILIES,
-        help="Anzahl Familien (Standard 30)",
-    )
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=demo.DEFAULT_SEED,
-        help="Startwert des Zufalls (gleicher Seed, gleiche Daten)",
-    )
-    p.add_argument(
-        "--if-empty",
-        action="store_true",
-        help="nur schreiben, wenn noch keine Familie gespeichert ist",
-    )
-    _db_argument(p)
-    p.set_defaults(handler=cmd_demo)
+    cli_demo.add_parser(commands, _positive_int, _db_argument)
 
     p = commands.add_parser(
         "import",

@@ -42,7 +42,7 @@ from journeys.models import (
 )
 
 DEMO_SOZIALRAEUME = ("Everswinkel", "Ennigerloh")
-DEMO_TEAM = "Demo-Team (synthetisch)"
+DEMO_TEAM = storage.teams.DEMO_TEAM  # registered as synthetic: no real family goes there
 DEFAULT_FAMILIES = 30
 DEFAULT_SEED = 2020
 # The last month the demo journeys may reach: fixed, so that a seed always gives the same data.
@@ -557,6 +557,7 @@ def demo_consents(family: Family, journey: Journey) -> list[Consent]:
 def _store(db: Database, chunk: list[tuple[Family, Journey]]) -> None:
     """Families, journeys and consents of one batch in one transaction."""
     with storage.write(db):
+        storage.teams.ensure_demo_team(db)
         storage.insert_dataset(db, [f for f, _ in chunk], [j for _, j in chunk])
         consents = {f.id: demo_consents(f, j) for f, j in chunk if f.id is not None}
         storage.privacy.insert_consents(db, consents)

@@ -22,8 +22,8 @@ import streamlit as st
 from journeys import accounts, pii, storage
 from journeys.errors import InputError, ZugangsatlasError
 from journeys.i18n import t
-from journeys.permissions import User, UserRole
-from pages import ui
+from journeys.permissions import User
+from pages import first_start, ui
 
 TOKEN_KEY = "auth_token"
 _NOTICE_KEY = "_auth_notice"
@@ -151,43 +151,8 @@ def sign_in_screen() -> None:
 
 
 def _first_admin_form() -> None:
-    db = ui.db()
-    st.info(t("access.first_start"), icon=":material/admin_panel_settings:")
-    teams = storage.access.known_teams(db)
-    with st.form("auth_first_admin"):
-        username = st.text_input(t("access.username"), key="auth_first_username")
-        display_name = st.text_input(t("access.display_name"), key="auth_first_display")
-        password = st.text_input(t("access.password"), type="password", key="auth_first_pw")
-        repeated = st.text_input(t("access.password_again"), type="password", key="auth_first_pw2")
-        st.caption(t("access.password_rules", n=accounts.MIN_PASSWORD_LENGTH))
-        also_coach = st.checkbox(
-            t("access.first_also_coach"),
-            value=False,  # least privilege: case data only when chosen
-            key="auth_first_coach",
-            help=t("access.first_also_coach_help", teams=", ".join(teams) or "–"),
-        )
-        submitted = st.form_submit_button(t("access.first_create"), type="primary")
-    if not submitted:
-        return
-    roles = [UserRole.ADMIN, UserRole.COACH] if also_coach else [UserRole.ADMIN]
-    try:
-        accounts.check_password(password, username, repeated)
-        user = storage.access.create_user(
-            db,
-            username,
-            password,
-            roles,
-            display_name=display_name,
-            teams=teams if also_coach else (),
-            sees_health=also_coach,
-            first_account=True,
-        )
-    except ZugangsatlasError as exc:
-        st.error(str(exc), icon=":material/error:")
-        return
-    assert user.id is not None
-    _audit(storage.audit.ANLAGE, user.username, t("access.audit_first_admin"))
-    _signed_in(user, storage.access.open_session(db, user_id=user.id))
+    if (created := first_start.first_admin_form()) is not None:  # pages/first_start.py
+        _signed_in(*created)
 
 
 def _login_form() -> None:

@@ -458,9 +458,9 @@ def show_plan(plan: ImportPlan) -> None:
 def import_team() -> str | None:
     """The team the imported families are filed under: one of the coach's own teams
     (``None``, with an explanation, for an account without a team)."""
-    teams = visibility.own_teams(user)
+    teams = storage.teams.filing_teams(ui.db(), visibility.own_teams(user))  # real, active
     if not teams:
-        st.warning(t("guard.no_teams"), icon=":material/lock:")
+        st.warning(t("teams.no_real_team"), icon=":material/lock:")
         return None
     if len(teams) == 1:
         st.caption(t("guard.import_team", team=teams[0]))

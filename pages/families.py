@@ -38,7 +38,7 @@ from journeys.models import (
     new_case_code,
 )
 from journeys.permissions import Permission
-from pages import guard, pii_guard, ui
+from pages import guard, pii_guard, team_choice, ui
 from pages import journey_extras as jx
 from pages.consent_panel import consent_panel
 
@@ -319,7 +319,8 @@ def _list_tab(families: pd.DataFrame) -> None:
     filters = _filters(families)
     shown = filter_families(families, **filters)
     with notice:
-        ui.synthetic_notice(bool(shown["synthetic"].any()))
+        demo = shown["synthetic"].astype(bool)  # the banner only over invented families
+        ui.synthetic_notice(bool(demo.any()), mixed=not demo.all())
     key = "families.count_one" if len(families) == 1 else "families.count"
     st.markdown(f"**{t(key, shown=len(shown), total=len(families))}**")
     if shown.empty:
@@ -741,25 +742,12 @@ def _family_fields(prefix: str, *, current_sozialraum: str | None = None) -> dic
 
 
 def _team_input(column: Any, prefix: str) -> str:
-    """The family's team: one of the coach's own teams, never typed freely.
+    """The family's team: one of the coach's own real, active teams (``pages/team_choice.py``).
 
     A coach sees only their teams' families (``journeys.visibility``), so a family filed
     under any other team would vanish from their list; the storage refuses it anyway.
     """
-    options = visibility.own_teams(user)
-    current = st.session_state.get(prefix + "team")
-    if isinstance(current, str) and current and current not in options:
-        options = [current, *options]  # an archetype keeps its team
-    if not options:
-        column.warning(t("guard.no_teams"), icon=ICON_LOCK)
-        return ""
-    if current not in options:
-        st.session_state[prefix + "team"] = options[0]
-    return str(
-        column.selectbox(
-            t("families.team"), options, key=prefix + "team", help=t("guard.team_pick_help")
-        )
-    )
+    return team_choice.team_input(column, prefix, visibility.own_teams(user))
 
 
 def free_texts(payload: dict[str, Any]) -> dict[str, str]:

@@ -416,7 +416,7 @@ def main() -> None:
     if not months:
         st.info(t("report_page.no_steps"), icon="ℹ️")
         return
-    ui.synthetic_notice(bool(storage.synthetic_family_ids(db)))
+    ui.synthetic_notice(storage.teams.has_demo_families(db))  # archetypes are never counted
     _form(months, ui.sozialraeume())
     errors = st.session_state.get(ERRORS_KEY)
     if errors:

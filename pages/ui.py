@@ -177,10 +177,11 @@ def show_flash() -> None:
         st.toast(message, icon=":material/check_circle:")
 
 
-def synthetic_notice(is_synthetic: bool) -> None:
-    """Demo data says it is synthetic wherever it is shown."""
+def synthetic_notice(is_synthetic: bool, *, mixed: bool = False) -> None:
+    """Demo data says it is synthetic wherever it is shown; ``mixed``: beside real ones."""
     if is_synthetic:
-        st.info(t("common.synthetic_notice"), icon=":material/science:")
+        text = t("teams.synthetic_notice_mixed") if mixed else t("common.synthetic_notice")
+        st.info(text, icon=":material/science:")
 
 
 def label_of(options: dict[T, str]) -> Callable[[T], str]:

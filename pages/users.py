@@ -1,4 +1,4 @@
-"""Benutzer: accounts, roles, teams and the sign-in rules (administrators only).
+"""Benutzer: accounts, roles, teams, demo data and the sign-in rules (administrators only).
 
 An administrator creates accounts for coaches and the committee, decides who sees
 health tags, deactivates accounts, resets passwords and lifts lock-outs. Every change is
@@ -15,7 +15,7 @@ from journeys.accounts import AccessSettings
 from journeys.i18n import t
 from journeys.permissions import Permission, User, UserRole
 from journeys.storage.access import Account
-from pages import guard, ui
+from pages import guard, teams_admin, ui
 
 ACCOUNT_ROLES = [role for role in UserRole if role is not UserRole.GAST]
 
@@ -260,10 +260,11 @@ def main() -> None:
         st.dataframe(account_table(accounts_list), hide_index=True, key="users_table")
     else:
         st.info(t("access.users.none"))
-    tab_edit, tab_new, tab_rules = st.tabs(
+    tab_edit, tab_new, tab_teams, tab_rules = st.tabs(
         [
             t("access.users.edit_heading"),
             t("access.users.new_heading"),
+            t("teams.tab"),
             t("access.users.settings_heading"),
         ]
     )
@@ -279,6 +280,8 @@ def main() -> None:
             edit_account(by_id[picked], me)
     with tab_new:
         new_account_form()
+    with tab_teams:
+        teams_admin.teams_tab()  # pages/teams_admin.py: teams and the demo data
     with tab_rules:
         settings_form()
 

@@ -846,6 +846,7 @@ def save_family(db: Database, family: Family, *, teams: Teams = None) -> Family:
     row = family.model_dump(mode="json", include={"code", "sozialraum", "household_type", "team"})
     row.update(status=family.status.value, synthetic=int(family.synthetic), updated_at=now)
     with write(db):
+        _teams.check_filing(db, family)  # no real family in a demo or retired team
         if family.id is None:
             row.update(created_at=now, version=1)
             try:
@@ -1554,6 +1555,8 @@ def insert_dataset(db: Database, families: list[Family], journeys: list[Journey]
             referral_rows += [{**_referral_row(r), "step_id": step.id} for r in step.referrals]
     with write(db):
         _check_codes_free(db, [f.code for f in families])
+        for family in families:
+            _teams.check_filing(db, family)
         # Check references once at commit time, so the problem is counted, not just hit.
         db.execute("PRAGMA defer_foreign_keys = ON")
         try:
@@ -2170,4 +2173,6 @@ from journeys.storage import dependencies as dependencies  # noqa: E402
 from journeys.storage import backup as backup  # noqa: E402
 from journeys.storage import audit as audit  # noqa: E402
 from journeys.storage import privacy as privacy  # noqa: E402
+from journeys.storage import teams as teams  # noqa: E402
+from journeys.storage import teams as _teams  # noqa: E402  (``teams`` is also a parameter name)
 # isort: on

@@ -22,7 +22,7 @@ from journeys.errors import InputError, NotFoundError
 from journeys.i18n import t
 from journeys.models import Base
 from journeys.permissions import User, UserRole
-from journeys.storage import ARCHETYPE_TEAM, _immediate, get_meta, migrations
+from journeys.storage import _immediate, get_meta, migrations
 from journeys.storage import _set_meta as set_meta
 
 # A session's "last seen" stamp is written at most this often (seconds): every page run
@@ -178,15 +178,14 @@ def list_users(db: Database) -> list[Account]:
 
 
 def known_teams(db: Database) -> list[str]:
-    """Every team named on a family or an account, sorted: the choices for an account's teams.
+    """Every team (registered, or named on a family or an account), sorted: the choices for
+    an account's teams (``storage.teams``).
 
     The archetype team is left out: its invented personas are open to every coach anyway.
     """
-    teams = {row[0] for row in db.execute("SELECT DISTINCT team FROM families WHERE team <> ''")}
-    for (raw,) in db.execute("SELECT teams FROM users").fetchall():
-        teams.update(json.loads(raw or "[]"))
-    teams.discard(ARCHETYPE_TEAM)
-    return sorted(teams, key=str.casefold)
+    from journeys.storage import teams  # registered after this module
+
+    return teams.team_names(db)
 
 
 def create_user(

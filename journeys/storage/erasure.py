@@ -12,6 +12,7 @@ parent on purpose (a user account whose workshop ended).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -106,7 +107,12 @@ def family_rows(db: Database, family_id: int) -> dict[str, set[int]]:
     Follows references from the family down until nothing new turns up; a table can be
     reached on several paths (a tag by its step and by its member).
     """
-    owned: dict[str, set[int]] = {"families": {family_id}}
+    return families_rows(db, [family_id])
+
+
+def families_rows(db: Database, family_ids: Iterable[int]) -> dict[str, set[int]]:
+    """``family_rows`` of several families at once (the removal of all demo data)."""
+    owned: dict[str, set[int]] = {"families": set(family_ids)}
     links = [ref for ref in references(db) if ref.on_delete not in ("SET NULL", "SET DEFAULT")]
     changed = True
     while changed:

@@ -24,6 +24,7 @@ import pytest
 from e2e_support import (
     E2E_PASSWORD,
     E2E_ROLES,
+    E2E_TEAM,
     PAGE_TIMEOUT_MS,
     ROOT,
     e2e_username,
@@ -78,13 +79,14 @@ def _seed_database(path: Path) -> None:
     db = storage.connect(path)
     try:
         demo.seed_demo(db, families=DEMO_FAMILIES)
+        storage.teams.create_team(db, E2E_TEAM)  # real families go here, never to the demo team
         for role in E2E_ROLES:  # one account per role, signed in with e2e_support.login
             storage.access.create_user(
                 db,
                 e2e_username(role),
                 E2E_PASSWORD,
                 [role],
-                teams=[demo.DEMO_TEAM] if role == "coach" else [],
+                teams=[demo.DEMO_TEAM, E2E_TEAM] if role == "coach" else [],
                 sees_health=role == "coach",
             )
     finally:

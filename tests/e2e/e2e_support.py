@@ -69,8 +69,9 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 # One account per role in the e2e database (tests/e2e/conftest.py creates them); coaches
-# belong to the demo team and see health tags.
+# belong to the demo team and to a real team (where new families go) and see health tags.
 E2E_PASSWORD = "e2e-Passwort-lang-genug"
+E2E_TEAM = "Team E2E"
 E2E_ROLES = ("admin", "coach", "analyst", "gremium")
 SIGN_IN_FORM = ".st-key-auth_username input"
 

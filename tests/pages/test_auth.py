@@ -89,8 +89,9 @@ def test_first_start_asks_only_for_the_administrator_who_can_start_as_coach(
 ) -> None:
     at = open_app()
     assert shows_only_sign_in(at)
-    assert t("access.first_start") in [i.value for i in at.info]
+    assert t("teams.first_intro") in [i.value for i in at.info]
     at.text_input(key="auth_first_username").input("leitung")
+    at.text_input(key="auth_first_team").input("Team Nord")  # first_start: the first real team
     at.text_input(key="auth_first_pw").input(PASSWORD)
     at.text_input(key="auth_first_pw2").input(PASSWORD)
     assert at.checkbox(key="auth_first_coach").value is False  # case data only when chosen
@@ -100,7 +101,7 @@ def test_first_start_asks_only_for_the_administrator_who_can_start_as_coach(
     assert "Angemeldet: leitung" in sidebar_texts(at)
     user = storage.access.verify_login(demo_db, "leitung", PASSWORD)
     assert user.roles == [UserRole.ADMIN, UserRole.COACH]
-    assert user.teams == [demo.DEMO_TEAM] and user.sees_health
+    assert user.teams == ["Team Nord", demo.DEMO_TEAM] and user.sees_health
 
 
 def test_first_administrator_needs_the_same_password_twice(db: Database) -> None:
