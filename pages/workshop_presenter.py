@@ -24,7 +24,7 @@ from journeys import storage
 from journeys.i18n import t
 from journeys.permissions import Permission
 from journeys.workshop import ItemKind, Workshop, WorkshopStatus
-from pages import guard, ui
+from pages import guard, join_panel, ui
 from pages import widgets as w
 from pages import workshop_widgets as ww
 from pages.workshop_style import presenter_css
@@ -113,14 +113,12 @@ def _navigation(workshop: Workshop, number: int, total: int) -> None:
 
 
 def _header(workshop: Workshop, participants: int) -> None:
-    title, code = st.columns([3, 2], vertical_alignment="center")
+    title, code = st.columns([3, 2], vertical_alignment="top")
     with title:
         st.markdown(f"# {ww.shown(workshop.title)}")
         st.markdown(w.md(t("workshop_pages.participants_count", n=participants)))
     with code, st.container(key="wp_join"):
-        st.markdown(w.md(t("workshop_pages.presenter_join", url=ww.join_url())))
-        with st.container(key="wp_code"):
-            st.markdown(f"**{workshop.join_code}**")
+        join_panel.projector_join(workshop.join_code)
 
 
 def _found(workshop_id: int, step_id: int) -> None:
