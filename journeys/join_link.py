@@ -40,6 +40,7 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "::"})
 # while keeping the modules large for a link of this length.
 QR_ERROR = "m"
 QR_BORDER = 4  # the quiet zone the QR standard asks for, in modules
+_PATH = re.compile(r"[A-Za-z0-9._~%/-]*")  # a base path such as /zugangsatlas, nothing else
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -123,6 +124,8 @@ def normalize(raw: str) -> str:
     host = (parts.hostname or "").lower()
     _check_host(host)
     path = parts.path.rstrip("/")
+    if not _PATH.fullmatch(path):
+        raise _fail("address_bad_path", path=path)
     if path.rsplit("/", 1)[-1] == JOIN_PATH:
         path = path[: -len(JOIN_PATH)].rstrip("/")
     shown_host = f"[{host}]" if ":" in host else host
@@ -143,6 +146,8 @@ def derive(browser_url: str | None) -> str:
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return FALLBACK
     path = parts.path.rstrip("/")
+    if not _PATH.fullmatch(path):
+        raise _fail("address_bad_path", path=path)
     base_path = path.rsplit("/", 1)[0] if path else ""
     return f"{parts.scheme}://{parts.netloc}{base_path}"
 

@@ -6,8 +6,9 @@ environment variable ``ZUGANGSATLAS_PUBLIC_URL``, else the setting on Einstellun
 else the address of this browser. The QR code opens the guest sign-in with the code
 filled in (``…/teilnehmen?code=K7Q3XM``).
 
-The QR code is an SVG made by segno from the address and the code, drawn with
-``st.html``; its only text (title and ``aria-label``) is escaped by ``join_link``.
+The QR code is an SVG made by segno from the checked address and the code, drawn as
+raw HTML by ``st.markdown`` (``st.html`` strips SVG); its only text (title and
+``aria-label``) is escaped by ``join_link``.
 The style sheet below is fixed text from constants, never user text. On the projector the
 QR code is drawn at 42 % of the window height (302 px at 1280×720, 454 px at 1920×1080:
 about 8 px per module for a typical join link, readable by a phone from the back of a
@@ -58,7 +59,10 @@ def show_qr(code: str, place: PublicAddress, *, key: str, projector: bool) -> No
     """The QR code of the join link with the code, in a container with the key ``key``."""
     st.html(qr_css(key, projector=projector))
     with st.container(key=key):
-        st.html(_qr_svg(place.join_link(code), code))
+        # A <div> block: Markdown passes it through as it is (no links made inside).
+        # st.html would strip the SVG; its only text is escaped by journeys.join_link.
+        svg = _qr_svg(place.join_link(code), code)
+        st.markdown(f'<div class="zugangsatlas-qr-box">{svg}</div>', unsafe_allow_html=True)
 
 
 def show_hint(place: PublicAddress) -> None:

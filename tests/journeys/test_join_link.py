@@ -50,6 +50,7 @@ def test_an_address_a_phone_can_open_is_kept_in_a_tidy_form(typed: str, stored: 
         ("https://", "Rechnername"),
         ("https://zugangs_atlas!.lan", "„zugangs_atlas!.lan“ ist kein gültiger Rechnername"),
         ("https://" + "a" * 200 + ".lan", "zu lang"),
+        ('https://a.lan/"><script>', "Der Pfad"),
     ],
 )
 def test_a_bad_address_is_refused_in_german_naming_the_field(typed: str, says: str) -> None:

@@ -55,14 +55,15 @@ def open_as(db: Database, path: str, role: UserRole, **params: str) -> AppTest:
 
 
 def shown(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts = [m.value for m in at.markdown if "<svg" not in m.value]
+    parts += [c.value for c in at.caption]
     parts += [x.value for x in [*at.error, *at.warning, *at.info]]
     parts += [c.value for c in at.code]
     return "\n".join(parts).replace("\\", "")
 
 
 def qr_svgs(at: AppTest) -> list[str]:
-    return [h.proto.body for h in at.html if "<svg" in h.proto.body]
+    return [m.value for m in at.markdown if "<svg" in m.value]
 
 
 def save_address(at: AppTest, typed: str) -> AppTest:
