@@ -9,7 +9,8 @@ For the room: no case code and no member detail beyond role and age band (the st
 from ``workshop.step_view``, which hands out nothing else); no text below 24 px, headings
 far larger; black on white and a dark blue accent, every pair at least 7:1 (WCAG AAA).
 The sidebar is hidden: its small type is not for a projector; a link at the bottom leads
-back to the facilitator's page.
+back to the facilitator's page. The header shows how to join: the address, the code and a
+QR code of the join link (pages/join_panel.py), which the presenter can hide.
 
 The style sheet (``pages/workshop_style.py``) is fixed text built from constants only; user
 text (workshop title, labels, ideas, the family's words) goes through ``st.markdown``

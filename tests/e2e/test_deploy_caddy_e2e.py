@@ -37,6 +37,7 @@ from e2e_support import (
     E2E_PASSWORD,
     PAGE_TIMEOUT_MS,
     ROOT,
+    SCREENSHOTS,
     exception_texts,
     login,
     screenshot,
@@ -260,6 +261,8 @@ def test_a_phone_joins_over_https_with_the_address_and_code_on_the_projector(
         width_720 = qr_size(projector)
         assert width_720 >= 280, f"QR-Code nur {width_720:.0f} px breit bei 1280×720"
         screenshot(projector, "room-presenter-qr-1280x720")
+        # What the room sees without scrolling: the projector's window itself.
+        projector.screenshot(path=str(SCREENSHOTS / "room-presenter-qr-1280x720-window.png"))
         projector.set_viewport_size(PROJECTOR_1080)
         projector.wait_for_timeout(300)
         width_1080 = qr_size(projector)
