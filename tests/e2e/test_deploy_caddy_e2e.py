@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import segno
 from e2e_support import (
     E2E_PASSWORD,
     PAGE_TIMEOUT_MS,
@@ -257,6 +258,9 @@ def test_a_phone_joins_over_https_with_the_address_and_code_on_the_projector(
         label = projector.locator(QR).get_attribute("aria-label") or ""
         payload = label.rsplit("öffnet ", 1)[-1]
         assert payload == f"{address}?code={code}", label
+        # The modules drawn on screen are those of exactly this link (no decoder needed).
+        drawn = projector.locator(f"{QR} path").last.get_attribute("d")
+        assert drawn and f'd="{drawn}"' in segno.make_qr(payload, error="m").svg_inline(border=4)
         assert join.evaluate(MIN_FONT_JS) >= 24  # the projector's rule holds for the join text
         width_720 = qr_size(projector)
         assert width_720 >= 280, f"QR-Code nur {width_720:.0f} px breit bei 1280×720"
