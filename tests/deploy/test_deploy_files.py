@@ -113,3 +113,23 @@ def test_the_public_caddyfile_gets_acme_certificates_with_hsts() -> None:
     assert '"module": "internal"' not in text  # no internal CA: Caddy's ACME default
     assert "Strict-Transport-Security" in text
     assert config["apps"]["tls"]["automation"]["policies"][0]["issuers"][0]["module"] == "acme"
+
+
+def test_systemd_accepts_every_line_of_the_units(tmp_path: Path) -> None:
+    """``systemd-analyze verify`` finds no unknown option and no bad value (a typo would
+    silently drop a hardening line). The programs are pointed at ones that exist here."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze fehlt (kein systemd auf diesem Rechner).")
+    start = str(DEPLOY / "start.sh")
+    units = ("zugangsatlas.service", "zugangsatlas-backup.service", "zugangsatlas-backup.timer")
+    for name in units:
+        text = (DEPLOY / name).read_text(encoding="utf-8")
+        text = text.replace("/opt/zugangsatlas/deploy/start.sh", start)
+        text = text.replace("/opt/zugangsatlas/.venv/bin/zugangsatlas", "/bin/true")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [analyze, "verify", *sorted(str(p) for p in tmp_path.iterdir())],
+        capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert result.stdout + result.stderr == "", result.stdout + result.stderr
