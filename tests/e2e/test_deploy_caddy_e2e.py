@@ -245,6 +245,8 @@ def test_a_phone_joins_over_https_with_the_address_and_code_on_the_projector(
         projector.get_by_role("button", name="Workshop anlegen").click()
         after_click(projector)
         expect(projector.locator(".st-key-wf_qr svg")).to_be_visible()
+        expect(projector.locator(".st-key-wf_join")).to_contain_text("Beitrittscode")
+        screenshot(projector, "room-facilitator-join")
         projector.get_by_role("link", name=t("workshop_pages.open_presenter")).click()
         wait_until_idle(projector)
 
