@@ -11,7 +11,7 @@ APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
 export ZUGANGSATLAS_DB ?= $(abspath $(DB))
 
-.PHONY: run test reliability lint format bench demo graphviz chromium clean help
+.PHONY: run test reliability lint format bench demo graphviz chromium caddy clean help
 
 help:
 	@echo "make run    – Umgebung anlegen, Demodaten laden (falls leer), App auf http://localhost:$(PORT) starten"
@@ -34,6 +34,13 @@ graphviz:
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq chromium fonts-dejavu-core; }
 
+# Debian's caddy: the TLS reverse proxy of deploy/, started by the https end-to-end test.
+# The package starts a system-wide Caddy on port 80; the tests run their own, so a Caddy
+# installed here is stopped and disabled again (deploy/README.md sets one up for real).
+caddy:
+	@command -v caddy >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq caddy \
+		&& { [ ! -d /run/systemd/system ] || $(SUDO) systemctl disable --now caddy >/dev/null 2>&1 || true; }; }
+
 demo: $(BIN)/.installed
 	$(BIN)/zugangsatlas demo --if-empty --db "$(ZUGANGSATLAS_DB)"
 
@@ -48,7 +55,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(BIN)/.installed graphviz chromium lint
+test: $(BIN)/.installed graphviz chromium caddy lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # Part of `make test` too; on its own for a quick look at the figures (printed at the end).

@@ -134,7 +134,12 @@ def sign_in_screen() -> None:
     if storage.access.count_users(db) == 0:
         _first_admin_form()
         return
-    sign_in_tab, guest_tab = st.tabs([t("access.tab_sign_in"), t("access.tab_guest")])
+    # A join link (QR code on the projector, ``?code=…``) opens the guest tab, code filled in.
+    joining = bool(st.query_params.get("code"))
+    sign_in_tab, guest_tab = st.tabs(
+        [t("access.tab_sign_in"), t("access.tab_guest")],
+        default=t("access.tab_guest") if joining else None,
+    )
     with sign_in_tab:
         _login_form()
         if _sso_signed_in():
@@ -177,7 +182,12 @@ def _guest_form() -> None:
     db = ui.db()
     st.caption(t("access.guest_intro"))
     with st.form("auth_guest"):
-        code = st.text_input(t("access.join_code"), key="auth_join_code", max_chars=12)
+        code = st.text_input(
+            t("access.join_code"),
+            value=str(st.query_params.get("code") or "").strip().upper()[:12],
+            key="auth_join_code",
+            max_chars=12,
+        )
         label = st.text_input(
             t("access.guest_label"),
             key="auth_guest_label",

@@ -32,7 +32,7 @@ from journeys.i18n import t
 from journeys.models import Service, Stage
 from journeys.permissions import Permission
 from journeys.reference import unique_key
-from pages import guard, pii_guard, ui
+from pages import guard, join_address_panel, pii_guard, ui
 
 user = guard.require(Permission.SETTINGS)
 
@@ -811,10 +811,9 @@ def main() -> None:
     st.title(t("settings.title"))
     st.caption(t("settings.intro"))
     ui.show_flash()
-    services, stages, barriers = st.tabs(
-        [t("settings.tab_services"), t("settings.tab_stages"), t("settings.tab_barriers")],
-        key="set_tab",
-        on_change="rerun",
+    labels = [t("settings.tab_services"), t("settings.tab_stages"), t("settings.tab_barriers")]
+    services, stages, barriers, address = st.tabs(
+        [*labels, t("room.tab")], key="set_tab", on_change="rerun"
     )
     with services:
         services_tab()
@@ -822,6 +821,8 @@ def main() -> None:
         stages_tab()
     with barriers:
         barriers_tab()
+    with address:
+        join_address_panel.tab()
 
 
 main()

@@ -29,7 +29,7 @@ from journeys.i18n import t
 from journeys.models import Family, Journey
 from journeys.permissions import Permission
 from journeys.workshop import ItemKind, Participant, Workshop, WorkshopItem, WorkshopStatus
-from pages import auth, guard, pii_guard, ui
+from pages import auth, guard, join_panel, pii_guard, ui
 from pages import widgets as w
 from pages import workshop_widgets as ww
 
@@ -344,18 +344,18 @@ def control(workshop: Workshop) -> None:
 
 
 def _join_box(workshop: Workshop) -> None:
-    """The code, huge, and the address participants open; the projector link."""
-    url = ww.join_url()
+    """The code, huge, its QR code and the address participants open; the projector link."""
+    place = join_panel.address()
     code, links = st.columns([2, 3], gap="large")
     with code, st.container(border=True, key="wf_join"):
         st.markdown(w.md(t("workshop_pages.code_label")))
         with st.container(key="wf_code"):
             st.markdown(f"**{workshop.join_code}**")
+        join_panel.show_qr(workshop.join_code, place, key="wf_qr", projector=False)
     with links:
         st.markdown(w.md(t("workshop_pages.url_label")))
-        st.code(url, language=None)
-        if ww.is_local_address(url):
-            st.warning(t("workshop_pages.localhost_warning"), icon=":material/wifi_off:")
+        st.code(place.join_link(), language=None)
+        join_panel.show_hint(place)
         participants = storage.workshops.list_participants(ui.db(), workshop.id or 0)
         labels = ", ".join(p.label for p in participants) or t("common.none")
         st.markdown(w.md(t("workshop_pages.participants_list", n=len(participants), labels=labels)))

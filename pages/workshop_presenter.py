@@ -9,7 +9,8 @@ For the room: no case code and no member detail beyond role and age band (the st
 from ``workshop.step_view``, which hands out nothing else); no text below 24 px, headings
 far larger; black on white and a dark blue accent, every pair at least 7:1 (WCAG AAA).
 The sidebar is hidden: its small type is not for a projector; a link at the bottom leads
-back to the facilitator's page.
+back to the facilitator's page. The header shows how to join: the address, the code and a
+QR code of the join link (pages/join_panel.py), which the presenter can hide.
 
 The style sheet (``pages/workshop_style.py``) is fixed text built from constants only; user
 text (workshop title, labels, ideas, the family's words) goes through ``st.markdown``
@@ -24,7 +25,7 @@ from journeys import storage
 from journeys.i18n import t
 from journeys.permissions import Permission
 from journeys.workshop import ItemKind, Workshop, WorkshopStatus
-from pages import guard, ui
+from pages import guard, join_panel, ui
 from pages import widgets as w
 from pages import workshop_widgets as ww
 from pages.workshop_style import presenter_css
@@ -113,14 +114,12 @@ def _navigation(workshop: Workshop, number: int, total: int) -> None:
 
 
 def _header(workshop: Workshop, participants: int) -> None:
-    title, code = st.columns([3, 2], vertical_alignment="center")
+    title, code = st.columns([3, 2], vertical_alignment="top")
     with title:
         st.markdown(f"# {ww.shown(workshop.title)}")
         st.markdown(w.md(t("workshop_pages.participants_count", n=participants)))
     with code, st.container(key="wp_join"):
-        st.markdown(w.md(t("workshop_pages.presenter_join", url=ww.join_url())))
-        with st.container(key="wp_code"):
-            st.markdown(f"**{workshop.join_code}**")
+        join_panel.projector_join(workshop.join_code)
 
 
 def _found(workshop_id: int, step_id: int) -> None:

@@ -33,7 +33,6 @@ from pages import widgets as w
 
 WORKSHOP_PARAM = "workshop"  # ?workshop=ID: the facilitator and presenter pages, bookmarkable
 SELECTED = "workshop_selected"  # the workshop opened last in this session
-JOIN_URL_PATH = "teilnehmen"
 REFRESH_SECONDS = 3  # participants' additions reach the projector within this time
 TOP_BARRIERS = 6  # guiding questions of the most relevant barriers; the rest via the picker
 WHOLE_FAMILY = ""  # the role choice "ganze Familie" (segmented controls need a hashable value)
@@ -78,17 +77,6 @@ def app_url(url_path: str, query: str = "") -> str:
     url = st.context.url or ""
     base = url.rsplit("/", 1)[0] if urlsplit(url).path.strip("/") else url.rstrip("/")
     return f"{base}/{url_path}" + (f"?{query}" if query else "")
-
-
-def join_url(code: str | None = None) -> str:
-    """The address participants open on their own devices (the join page of this server)."""
-    return app_url(JOIN_URL_PATH, f"code={code}" if code else "")
-
-
-def is_local_address(url: str) -> bool:
-    """Whether other devices cannot reach this address (``localhost`` names this machine)."""
-    host = urlsplit(url).hostname or ""
-    return host in {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
 
 # ---------------------------------------------------------------- the current step

@@ -2175,4 +2175,5 @@ from journeys.storage import audit as audit  # noqa: E402
 from journeys.storage import privacy as privacy  # noqa: E402
 from journeys.storage import teams as teams  # noqa: E402
 from journeys.storage import teams as _teams  # noqa: E402  (``teams`` is also a parameter name)
+from journeys.storage import join_address as join_address  # noqa: E402
 # isort: on

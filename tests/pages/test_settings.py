@@ -55,7 +55,8 @@ def errors(at: AppTest) -> str:
 
 def test_page_shows_all_reference_data_of_a_new_database(db_file: Path) -> None:
     at = run_page()
-    assert [tab.label for tab in at.tabs] == ["Hilfeangebote", "Phasen", "Barrieren"]
+    labels = ["Hilfeangebote", "Phasen", "Barrieren", "Adresse für Teilnehmende"]
+    assert [tab.label for tab in at.tabs] == labels
     db = storage.connect(db_file)
     stages = storage.list_stages(db, include_retired=True)
     assert len(stages) == 11
