@@ -12,10 +12,15 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from journeys.i18n import t
+from journeys.paths import DATA_DIR
 from journeys.permissions import Permission
 from pages import auth
 
-st.set_page_config(page_title=t("common.app_title"), page_icon=":material/explore:", layout="wide")
+FAVICON = DATA_DIR / "favicon.svg"
+
+# The page icon ships with the app and reaches the browser inline (a data: URI): a
+# ":material/…" icon would be fetched from Google's font host (tests/e2e/test_no_third_party).
+st.set_page_config(page_title=t("common.app_title"), page_icon=str(FAVICON), layout="wide")
 
 
 @dataclass(frozen=True)

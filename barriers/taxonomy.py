@@ -16,8 +16,9 @@ from typing import Annotated, Self
 from pydantic import Field, StringConstraints, model_validator
 
 from journeys.models import BarrierKey, Base, Key, LongText, Name, ShortText
+from journeys.paths import DATA_DIR
 
-DEFAULT_TAXONOMY = Path(__file__).resolve().parent.parent / "data" / "taxonomy.toml"
+DEFAULT_TAXONOMY = DATA_DIR / "taxonomy.toml"
 
 # The category that holds health data (DSGVO Art. 9): shown only at category level outside a case.
 SENSITIVE_CATEGORY = "gesundheit"

@@ -48,7 +48,7 @@ from journeys.models import (
     Stage,
     Step,
 )
-from journeys.reference import DATA_DIR
+from journeys.paths import DATA_DIR
 
 DEFAULT_ARCHETYPES = DATA_DIR / "archetypes.toml"
 FAMILY = "family"

@@ -1,7 +1,8 @@
 """The ``zugangsatlas`` command line: the same functions the app uses, for admins and jobs.
 
 Every command takes ``--db PATH`` (default: ``$ZUGANGSATLAS_DB`` or
-``data/zugangsatlas.db``), prints a German message, and exits with a code other than 0
+``data/zugangsatlas.db`` of a checkout, the user's data folder of an installed copy:
+journeys/paths.py), prints a German message, and exits with a code other than 0
 on any error.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from journeys import accounts, cli_demo, eventlog, exchange, storage
+from journeys import accounts, cli_demo, eventlog, exchange, launch, paths, storage
 from journeys.errors import InputError, ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
@@ -44,7 +45,7 @@ def _db_argument(parser: argparse.ArgumentParser) -> None:
         "--db",
         type=Path,
         default=None,
-        help="Pfad der Datenbank (Standard: $ZUGANGSATLAS_DB oder data/zugangsatlas.db)",
+        help=f"Pfad der Datenbank (Standard: $ZUGANGSATLAS_DB oder {paths.default_db_path()})",
     )
 
 
@@ -428,6 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sees-health", action="store_true", help=t("access.cli.health_help"))
     _db_argument(p)
     p.set_defaults(handler=cmd_user_add)
+    launch.add_start_command(commands, _db_argument)
     return parser
 
 

@@ -58,7 +58,7 @@ from journeys.models import (
     Step,
     StepDependency,
 )
-from journeys.reference import DATA_DIR
+from journeys.paths import DATA_DIR
 from journeys.visibility import EVERYTHING, CaseScope, hide_health
 
 FORMAT = "zugangsatlas"

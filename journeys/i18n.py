@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import tomllib
 from functools import cache
-from pathlib import Path
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
+from journeys.paths import DATA_DIR
+
+I18N_DIR = DATA_DIR / "i18n"
 DEFAULT_LANG = "de"
 
 

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
 
 from journeys.i18n import t
 from journeys.models import CODE_ALPHABET, CODE_LENGTH
+from journeys.paths import DATA_DIR
 
-PII_DIR = Path(__file__).resolve().parent.parent / "data" / "pii"
+PII_DIR = DATA_DIR / "pii"
 EXCERPT_MAX = 60
 # A full date counts as a date of birth when it lies at least this many years back: an
 # appointment is this year or last year, a birthday (even of a child) further back.

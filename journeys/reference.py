@@ -15,8 +15,8 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from journeys.models import Service, StageTemplate
+from journeys.paths import DATA_DIR
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_TEMPLATE = DATA_DIR / "template.toml"
 DEFAULT_SERVICES = DATA_DIR / "services.toml"
 

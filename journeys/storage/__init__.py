@@ -44,9 +44,9 @@ from journeys.models import (
     Step,
     TagStatus,
 )
-from journeys.reference import DATA_DIR, load_services, load_template
+from journeys.paths import default_db_path as _default_db_path
+from journeys.reference import load_services, load_template
 
-DEFAULT_DB = DATA_DIR / "zugangsatlas.db"
 BUSY_TIMEOUT_MS = 30_000
 
 migrations = Migrations("zugangsatlas")
@@ -56,8 +56,9 @@ migrations = Migrations("zugangsatlas")
 
 
 def default_db_path() -> Path:
-    """``$ZUGANGSATLAS_DB`` or ``data/zugangsatlas.db``."""
-    return Path(os.environ.get("ZUGANGSATLAS_DB") or DEFAULT_DB)
+    """``$ZUGANGSATLAS_DB``, else ``data/zugangsatlas.db`` of a checkout or the user's data
+    folder of an installed copy (journeys/paths.py)."""
+    return Path(os.environ.get("ZUGANGSATLAS_DB") or _default_db_path())
 
 
 def connect(path: str | Path | None = None, *, load_defaults: bool = True) -> Database:
