@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from journeys import backup, storage
+from journeys import backup, restore_guard, storage
 from journeys.i18n import t
 from journeys.permissions import Permission
 from pages import guard, ui
@@ -91,6 +91,8 @@ def _uploaded_report(upload: UploadedFile) -> backup.BackupReport:
         report = backup.check_backup(path)
     report = dataclasses.replace(report, path=Path(upload.name))
     st.session_state[CHECKED] = (upload.file_id, report)
+    if not report.ok:  # a refused restore attempt is on record, once per uploaded file
+        backup.audit_refused(ui.db(), restore_guard.shown(upload.name), report)
     return report
 
 
@@ -115,7 +117,7 @@ def restore_section() -> None:
             path = Path(folder) / "upload.db"
             path.write_bytes(upload.getvalue())
             with ui.saving() as attempt:
-                result = backup.restore(path, ui.db_path())
+                result = backup.restore(path, ui.db_path(), name=upload.name)
         if attempt.ok:
             st.success(t("backup.page.restored"), icon=":material/check_circle:")
             if result.safety_copy is not None:
