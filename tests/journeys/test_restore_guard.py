@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from hostile_backups import CORPUS, Spoil
+from sqlite_utils import Database
 
 from journeys import backup, cli, demo, restore_guard, storage
 from journeys.storage import audit, schema_check
@@ -203,3 +204,31 @@ def test_cli_restores_a_genuine_backup(
 ) -> None:
     assert cli.main(["restore", str(genuine), "--db", str(live)]) == 0
     assert "Wiederhergestellt aus" in capsys.readouterr().out
+
+
+def test_a_backup_of_an_older_version_is_checked_against_that_version(
+    live: Path, tmp_path: Path
+) -> None:
+    """A backup made before the audit log existed (migrations up to m005) has that
+    version's schema: it passes, is restored and brought up to the current schema."""
+    old = tmp_path / "alt.db"
+    db = Database(sqlite3.connect(old))
+    storage.migrations.apply(db, stop_before="m006_audit")
+    applied = len(storage.migrations.applied(db))
+    db.execute(f"PRAGMA user_version = {applied}")
+    db.execute(
+        "INSERT INTO families (code, sozialraum, household_type, created_at, updated_at)"
+        " VALUES ('BG-ALT111', 'Everswinkel', 'paar_mit_kindern', '2025-01-01', '2025-01-01')"
+    )
+    db.conn.commit()
+    db.conn.close()
+    report = backup.check_backup(old)
+    assert report.ok and report.schema_ok, report.problems
+    assert report.schema_version == applied < report.known_version
+    backup.restore(old, live)
+    restored = storage.connect(live)
+    assert storage.find_family_id(restored, "BG-ALT111") is not None
+    assert storage.schema_version(restored) == report.known_version
+    conn = sqlite3.connect(live)
+    assert restore_guard.schema_problems(conn) == []
+    conn.close()
