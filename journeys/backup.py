@@ -39,14 +39,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from journeys import restore_guard, storage
+from journeys import restore_guard, safety_copies, storage
 from journeys.errors import InputError
 from journeys.i18n import t
 from journeys.storage import backup as sql
 from journeys.storage import schema_check
 
 SQLITE_HEADER = schema_check.SQLITE_HEADER
-SAFETY_INFIX = "vor-wiederherstellung"
+SAFETY_INFIX = safety_copies.SAFETY_INFIX
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,8 @@ class RestoreResult:
 
     report: BackupReport
     safety_copy: Path | None
+    erased_again: list[str] = field(default_factory=list)
+    anonymised_again: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- checks
@@ -309,7 +311,9 @@ def restore(
     backup's rows are copied into a clean database of this program's schema, the current
     data is saved as a safety copy (see ``safety_copy_path``), and the clean copy replaces
     it in one step; connections that are open see the restored data. A database that does
-    not exist yet is created from the backup.
+    not exist yet is created from the backup. Families erased or anonymised after the
+    backup was made are erased or anonymised again (``safety_copies.reapply_erasures``):
+    a restore never brings back an erased family.
     """
     source, target = Path(backup_path), Path(db_path)
     shown_name = restore_guard.shown(name or source.name)
@@ -341,12 +345,15 @@ def restore(
     db = storage.connect(target, load_defaults=False)
     try:
         sql.after_restore(db, previous)
+        pending: list[tuple[str, str]] = []
         if safety is not None:
+            pending = safety_copies.erasures_since_backup(db, safety)
             storage.audit.carry_over(db, str(safety))  # the trail since the backup stays
         _audit(db, shown_name, safety)
+        erased, anonymised = safety_copies.reapply_erasures(db, pending)
     finally:
         db.conn.close()
-    return RestoreResult(report=report, safety_copy=safety)
+    return RestoreResult(report, safety, erased_again=erased, anonymised_again=anonymised)
 
 
 DEFAULT_PAGE_SIZE = 4096
@@ -390,6 +397,19 @@ def audit_refused(db_or_path: Database | Path, name: str, report: BackupReport) 
         audit_refused(db, name, report)
     finally:
         db.conn.close()
+
+
+def reapplied_lines(result: RestoreResult) -> list[str]:
+    """German lines on the families a restore erased or anonymised again (may be none)."""
+    lines = []
+    if result.erased_again:
+        codes = ", ".join(result.erased_again)
+        n = len(result.erased_again)
+        lines.append(t("safety_copies.restore.erased_again", n=n, codes=codes))
+    if result.anonymised_again:
+        n = len(result.anonymised_again)
+        lines.append(t("safety_copies.restore.anonymised_again", n=n))
+    return lines
 
 
 def audit_backup(db: Database, out: Path) -> None:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
 from pydantic import ValidationError
 from sqlite_utils import Database
@@ -25,6 +23,7 @@ from journeys.errors import InputError, ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
 from journeys.permissions import UserRole
+from journeys.private_files import open_private
 
 # Export writers by format: the dataset (JSON) or the event log (CSV, XES).
 EXPORTERS = {"json": exchange.write_json, "csv": eventlog.write_csv, "xes": eventlog.write_xes}
@@ -130,20 +129,6 @@ def _left_out(db: Database, family_ids: list[int] | None, purpose: ConsentPurpos
     return len(chosen) - len(storage.privacy.consenting_family_ids(db, purpose, chosen))
 
 
-def _open_private(partial: Path) -> BinaryIO:
-    """A new file readable and writable by its owner only (0600), opened for writing.
-
-    Exports and reports hold social data: created with the default umask they would be
-    readable by every local user of a shared server. A stale ``.part`` file is removed
-    first; the file is then created exclusively, so nothing planted there is followed.
-    """
-    partial.unlink(missing_ok=True)
-    fd = os.open(
-        partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
-    )
-    return os.fdopen(fd, "wb")
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the dataset (JSON) or the event log (CSV, XES) to a file."""
     if args.out is None:
@@ -165,7 +150,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     # Written next to the target and moved at the end: a failed export leaves no half file.
     partial = args.out.with_name(args.out.name + ".part")
     try:
-        with _open_private(partial) as out:
+        with open_private(partial) as out:
             count = EXPORTERS[args.format](db, out, family_ids, purpose=args.purpose)
         partial.replace(args.out)
     finally:
@@ -252,7 +237,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     # Written next to the target and moved at the end: a failed run leaves no half file.
     partial = args.out.with_name(args.out.name + ".part")
     try:
-        with _open_private(partial) as out:
+        with open_private(partial) as out:
             out.write(data)
         partial.replace(args.out)
     finally:
@@ -302,6 +287,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(t("backup.cli.restored", path=args.file, db=path))
     if result.safety_copy is not None:
         print(t("backup.cli.safety_copy", path=result.safety_copy))
+    for line in backup.reapplied_lines(result):
+        print(line)
     return 0
 
 

@@ -20,7 +20,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from journeys import backup, restore_guard, storage
 from journeys.i18n import t
 from journeys.permissions import Permission
-from pages import guard, ui
+from pages import guard, safety_copies_panel, ui
 
 user = guard.require(Permission.BACKUP)
 
@@ -122,6 +122,8 @@ def restore_section() -> None:
             st.success(t("backup.page.restored"), icon=":material/check_circle:")
             if result.safety_copy is not None:
                 st.info(t("backup.page.safety_copy", path=result.safety_copy.name))
+            for line in backup.reapplied_lines(result):
+                st.info(line, icon=":material/delete_sweep:")
             st.session_state.pop(CHECKED, None)
 
 
@@ -133,3 +135,7 @@ st.divider()
 check_section()
 st.divider()
 restore_section()
+st.divider()
+safety_copies_panel.copies_section()
+st.divider()
+safety_copies_panel.backups_section()
