@@ -125,8 +125,10 @@ class RestoreResult:
 # ---------------------------------------------------------------- checks
 
 
-def _report(path: Path, conn: sqlite3.Connection) -> BackupReport:
-    """Check an open database and name every problem in German."""
+def _report(path: Path, conn: sqlite3.Connection, *, live: bool = False) -> BackupReport:
+    """Check an open database and name every problem in German. ``live``: the running
+    database, where SQLite's own statistics tables (``ANALYZE``) are no problem; a backup
+    is written without them."""
     size = path.stat().st_size if path.exists() else 0
     known = len(sql.known_migrations())
     try:
@@ -135,7 +137,7 @@ def _report(path: Path, conn: sqlite3.Connection) -> BackupReport:
         problem = t("backup.problem.unreadable", reason=str(exc))
         return BackupReport(path, size, [problem], known_version=known, readable=False)
     try:
-        schema = restore_guard.schema_problems(conn)
+        schema = restore_guard.schema_problems(conn, statistics_allowed=live)
     except sqlite3.DatabaseError as exc:
         schema = [t("backup.problem.unreadable", reason=restore_guard.shown(exc))]
     problems: list[str] = []
@@ -213,7 +215,7 @@ def check_database(db_or_path: Database | str | Path) -> BackupReport:
         raise BackupError(t("backup.problem.no_database", path=path))
     conn = sql.open_file(str(path))
     try:
-        return _report(path, conn)
+        return _report(path, conn, live=True)
     finally:
         conn.close()
 
@@ -250,6 +252,7 @@ def backup(db_or_path: Database | str | Path, out_path: str | Path) -> BackupRep
         try:
             sql.copy_into(source, target)
             sql.make_standalone(target)
+            sql.drop_statistics(target)
             report = _report(partial, target)
         finally:
             target.close()

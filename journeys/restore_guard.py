@@ -179,9 +179,14 @@ def _table_problems(
     return [t("restore_guard.changed.table", name=shown(name))] if rules_differ else []
 
 
-def schema_differences(conn: sqlite3.Connection, ref: sqlite3.Connection) -> list[str]:
-    """Every way the schema of ``conn`` differs from the reference, in German."""
+def schema_differences(
+    conn: sqlite3.Connection, ref: sqlite3.Connection, *, statistics_allowed: bool = False
+) -> list[str]:
+    """Every way the schema of ``conn`` differs from the reference, in German.
+    ``statistics_allowed``: pass over SQLite's ``sqlite_stat`` tables (the live database)."""
     theirs, ours = sql.schema_objects(conn), sql.schema_objects(ref)
+    if statistics_allowed:
+        theirs = {k: o for k, o in theirs.items() if not k[1].startswith("sqlite_stat")}
     problems: list[str] = [_unknown(obj) for key, obj in sorted(theirs.items()) if key not in ours]
     for key, obj in sorted(ours.items()):
         if key not in theirs:
@@ -204,14 +209,14 @@ def schema_differences(conn: sqlite3.Connection, ref: sqlite3.Connection) -> lis
     return problems
 
 
-def schema_problems(conn: sqlite3.Connection) -> list[str]:
+def schema_problems(conn: sqlite3.Connection, *, statistics_allowed: bool = False) -> list[str]:
     """Migrations and schema of an open database compared with what this program builds."""
     problems, applied = migration_problems(conn)
     if problems:
         return problems
     ref = sql.reference(applied)
     try:
-        return schema_differences(conn, ref)
+        return schema_differences(conn, ref, statistics_allowed=statistics_allowed)
     finally:
         ref.close()
 

@@ -232,3 +232,16 @@ def test_a_backup_of_an_older_version_is_checked_against_that_version(
     conn = sqlite3.connect(live)
     assert restore_guard.schema_problems(conn) == []
     conn.close()
+
+
+def test_planner_statistics_in_the_live_database_do_not_stop_a_backup(
+    live: Path, tmp_path: Path
+) -> None:
+    """Someone ran ANALYZE on the server: the database is fine, the backup is written
+    without the statistics and restores; only an upload carrying them is refused."""
+    _execute(live, "ANALYZE")
+    assert backup.check_database(live).ok
+    out = tmp_path / "sicherung.db"
+    assert backup.backup(live, out).ok
+    backup.restore(out, live)
+    assert backup.check_database(live).ok
