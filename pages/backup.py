@@ -116,8 +116,15 @@ def restore_section() -> None:
         with tempfile.TemporaryDirectory(prefix="zugangsatlas-upload-") as folder:
             path = Path(folder) / "upload.db"
             path.write_bytes(upload.getvalue())
+            refused: backup.BackupReport | None = None
             with ui.saving() as attempt:
-                result = backup.restore(path, ui.db_path(), name=upload.name)
+                try:
+                    result = backup.restore(path, ui.db_path(), name=upload.name)
+                except backup.BackupError as exc:
+                    refused = exc.report
+                    raise
+        if refused is not None:
+            st.text("\n".join(refused.lines()))
         if attempt.ok:
             st.success(t("backup.page.restored"), icon=":material/check_circle:")
             if result.safety_copy is not None:

@@ -245,3 +245,36 @@ def test_planner_statistics_in_the_live_database_do_not_stop_a_backup(
     assert backup.backup(live, out).ok
     backup.restore(out, live)
     assert backup.check_database(live).ok
+
+
+def test_rows_that_break_our_rules_are_refused_and_nothing_is_replaced(
+    live: Path, genuine: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last line of defence: rows are inserted into our own tables, whose rules hold.
+    A row that breaks one (here simulated) refuses the whole restore."""
+
+    def breaks_a_rule(*_: object) -> None:
+        raise sqlite3.IntegrityError("UNIQUE constraint failed: families.code")
+
+    monkeypatch.setattr(schema_check, "copy_rows_into_clean", breaks_a_rule)
+    before, log_before = content(live), audit_rows(live)
+    with pytest.raises(backup.BackupError) as caught:
+        backup.restore(genuine, live)
+    assert caught.value.report is not None
+    assert any("verstoßen gegen die Regeln" in p for p in caught.value.report.problems)
+    assert content(live) == before
+    assert len(audit_rows(live)) == len(log_before) + 1
+
+
+def test_the_untrusted_connection_cannot_attach_or_write(genuine: Path, tmp_path: Path) -> None:
+    conn = schema_check.open_untrusted(genuine)
+    for statement in (
+        f"ATTACH DATABASE '{tmp_path / 'x.db'}' AS x",
+        "DELETE FROM families",
+        "CREATE TABLE x (a)",
+        "PRAGMA writable_schema = ON",
+    ):
+        with pytest.raises(sqlite3.DatabaseError):
+            conn.execute(statement)
+    assert not (tmp_path / "x.db").exists()
+    conn.close()
