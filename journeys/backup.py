@@ -134,7 +134,7 @@ def _report(path: Path, conn: sqlite3.Connection, *, live: bool = False) -> Back
     try:
         found = sql.inspect(conn)
     except sqlite3.DatabaseError as exc:
-        problem = t("backup.problem.unreadable", reason=str(exc))
+        problem = t("backup.problem.unreadable", reason=restore_guard.shown(exc))
         return BackupReport(path, size, [problem], known_version=known, readable=False)
     try:
         schema = restore_guard.schema_problems(conn, statistics_allowed=live)
