@@ -7,22 +7,29 @@
   integrity_check``, ``PRAGMA foreign_key_check``, a schema this program knows, and the
   counts of families, journeys, steps and barrier tags, as a German report.
 - ``restore(backup_path, db_path)`` checks the backup first and refuses in German,
-  replacing nothing, when the check fails. Otherwise it keeps a safety copy of the
-  current database next to it (``<name>-vor-wiederherstellung-<zeit>.db``) and then
-  replaces the *content* of the live database through the backup API, inside one write
-  lock. The file itself stays where it is, so a running app keeps its connections and sees
-  the restored data on its next read; writers that arrive meanwhile wait (busy timeout).
+  replacing nothing (and logging the refusal), when the check fails. A backup must have
+  exactly the schema this program builds (``journeys/restore_guard.py``): a file with an
+  extra trigger, view, index or table, or an altered table, is refused. Even a backup
+  that passes is not copied as a file: its rows are copied into a fresh database built
+  from this program's schema, and that clean copy is what replaces the data. Before, the
+  current database is kept as a safety copy next to it
+  (``<name>-vor-wiederherstellung-<zeit>.db``); then the *content* of the live database
+  is replaced through the backup API, inside one write lock. The file itself stays
+  where it is, so a running app keeps its connections and sees the restored data on its
+  next read; writers that arrive meanwhile wait (busy timeout).
   A backup from an older version is brought up to the current schema right after, and the
   data version moves on so that no cached view of the old data survives. The audit log
   lives in the database, so after a restore it is the log of the backup plus the entry
   of the restore itself; the safety copy keeps the log as it was.
 
 The checked bytes are the restored bytes: the backup file is copied to a private working
-copy once, checked there, and restored from there.
+copy once, checked there (opened read-only and immutable, so nothing in it can run or
+write), and its rows are taken from there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 import tempfile
@@ -32,13 +39,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from journeys import storage
+from journeys import restore_guard, safety_copies, storage
 from journeys.errors import InputError
 from journeys.i18n import t
 from journeys.storage import backup as sql
+from journeys.storage import schema_check
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-SAFETY_INFIX = "vor-wiederherstellung"
+SQLITE_HEADER = schema_check.SQLITE_HEADER
+SAFETY_INFIX = safety_copies.SAFETY_INFIX
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class BackupReport:
     known_version: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     readable: bool = True
+    schema_ok: bool = False
 
     @property
     def ok(self) -> bool:
@@ -78,6 +87,7 @@ class BackupReport:
             else t("backup.report.integrity_bad"),
             t("backup.report.foreign_keys", n=self.foreign_key_violations),
             t("backup.report.schema", version=self.schema_version, known=self.known_version),
+            t("restore_guard.schema_ok") if self.schema_ok else t("restore_guard.schema_bad"),
             t(
                 "backup.report.counts",
                 families=counts["families"],
@@ -108,20 +118,28 @@ class RestoreResult:
 
     report: BackupReport
     safety_copy: Path | None
+    erased_again: list[str] = field(default_factory=list)
+    anonymised_again: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- checks
 
 
-def _report(path: Path, conn: sqlite3.Connection) -> BackupReport:
-    """Check an open database and name every problem in German."""
+def _report(path: Path, conn: sqlite3.Connection, *, live: bool = False) -> BackupReport:
+    """Check an open database and name every problem in German. ``live``: the running
+    database, where SQLite's own statistics tables (``ANALYZE``) are no problem; a backup
+    is written without them."""
     size = path.stat().st_size if path.exists() else 0
     known = len(sql.known_migrations())
     try:
         found = sql.inspect(conn)
     except sqlite3.DatabaseError as exc:
-        problem = t("backup.problem.unreadable", reason=str(exc))
+        problem = t("backup.problem.unreadable", reason=restore_guard.shown(exc))
         return BackupReport(path, size, [problem], known_version=known, readable=False)
+    try:
+        schema = restore_guard.schema_problems(conn, statistics_allowed=live)
+    except sqlite3.DatabaseError as exc:
+        schema = [t("backup.problem.unreadable", reason=restore_guard.shown(exc))]
     problems: list[str] = []
     integrity_ok = found.integrity == ["ok"]
     if not integrity_ok:
@@ -136,6 +154,7 @@ def _report(path: Path, conn: sqlite3.Connection) -> BackupReport:
     if found.unknown_migrations:
         names = ", ".join(found.unknown_migrations)
         problems.append(t("backup.problem.newer_schema", names=names))
+    problems += [problem for problem in schema if problem not in problems]
     return BackupReport(
         path=path,
         size_bytes=size,
@@ -145,24 +164,29 @@ def _report(path: Path, conn: sqlite3.Connection) -> BackupReport:
         schema_version=len(found.applied_migrations),
         known_version=known,
         counts=found.counts,
+        schema_ok=not schema,
     )
 
 
-def _is_sqlite_file(path: Path) -> bool:
-    with path.open("rb") as f:
-        return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-
-
 def _check_copy(source: Path, work: Path) -> BackupReport:
-    """Copy ``source`` to the private ``work`` file and check the copy (reported as ``source``)."""
+    """Copy ``source`` to the private ``work`` file and check the copy (reported as ``source``).
+
+    The header is read as bytes first; the copy is then opened read-only and immutable
+    with an untrusted schema (``schema_check.open_untrusted``): checking runs nothing.
+    """
     if not source.is_file():
         raise BackupError(t("backup.problem.no_file", path=source))
-    size = source.stat().st_size
-    if not _is_sqlite_file(source):
-        problem = t("backup.problem.not_sqlite")
-        return BackupReport(source, size, [problem], readable=False)
+    storage.create_private(work)
     shutil.copyfile(source, work)
-    conn = sql.open_file(str(work))
+    size = work.stat().st_size
+    header = restore_guard.header_problems(schema_check.read_header(work))
+    if header:
+        return BackupReport(source, size, header, readable=False)
+    try:
+        conn = schema_check.open_untrusted(work)
+    except sqlite3.DatabaseError as exc:
+        problem = t("backup.problem.unreadable", reason=restore_guard.shown(exc))
+        return BackupReport(source, size, [problem], readable=False)
     try:
         report = _report(work, conn)
     finally:
@@ -191,7 +215,7 @@ def check_database(db_or_path: Database | str | Path) -> BackupReport:
         raise BackupError(t("backup.problem.no_database", path=path))
     conn = sql.open_file(str(path))
     try:
-        return _report(path, conn)
+        return _report(path, conn, live=True)
     finally:
         conn.close()
 
@@ -228,6 +252,7 @@ def backup(db_or_path: Database | str | Path, out_path: str | Path) -> BackupRep
         try:
             sql.copy_into(source, target)
             sql.make_standalone(target)
+            sql.drop_statistics(target)
             report = _report(partial, target)
         finally:
             target.close()
@@ -260,16 +285,6 @@ def safety_copy_path(db_path: Path, now: datetime | None = None) -> Path:
 # ---------------------------------------------------------------- restore
 
 
-def _match_page_size(work: sqlite3.Connection, live: sqlite3.Connection) -> None:
-    """Give the working copy the live database's page size (the backup API into a WAL
-    database needs equal page sizes); a private copy may be rewritten freely."""
-    wanted = sql.page_size(live)
-    if sql.page_size(work) != wanted:
-        sql.make_standalone(work)
-        work.execute(f"PRAGMA page_size = {int(wanted)}")
-        work.execute("VACUUM")
-
-
 def _keep_safety_copy(target: Path) -> Path:
     """Save the data a restore is about to replace. A live database too damaged for the
     backup API (the very case a restore is for) is kept as a plain file copy instead."""
@@ -286,56 +301,118 @@ def _keep_safety_copy(target: Path) -> Path:
     return safety
 
 
-def restore(backup_path: str | Path, db_path: str | Path) -> RestoreResult:
+def restore(
+    backup_path: str | Path, db_path: str | Path, *, name: str | None = None
+) -> RestoreResult:
     """Replace the content of the database at ``db_path`` with a checked backup.
 
+    ``name`` is the file name the admin knows the backup by (an upload's original name;
+    default: the file's own name): the messages and the audit log use it.
+
     Refuses with ``BackupError`` (German, with the report) and changes nothing when the
-    backup fails its check. Otherwise the current data is first saved as a safety copy
-    (see ``safety_copy_path``), then replaced in one step; connections that are open see
-    the restored data. A database that does not exist yet is created from the backup.
+    backup fails its check; the refusal is logged in the current database. Otherwise the
+    backup's rows are copied into a clean database of this program's schema, the current
+    data is saved as a safety copy (see ``safety_copy_path``), and the clean copy replaces
+    it in one step; connections that are open see the restored data. A database that does
+    not exist yet is created from the backup. Families erased or anonymised after the
+    backup was made are erased or anonymised again (``safety_copies.reapply_erasures``):
+    a restore never brings back an erased family.
     """
     source, target = Path(backup_path), Path(db_path)
+    shown_name = restore_guard.shown(name or source.name)
     with tempfile.TemporaryDirectory(prefix="zugangsatlas-wiederherstellung-") as folder:
-        work_path = Path(folder) / "sicherung.db"
+        work_path, clean_path = Path(folder) / "sicherung.db", Path(folder) / "sauber.db"
         report = _check_copy(source, work_path)
+        report = dataclasses.replace(report, path=Path(shown_name))
+        if report.ok:
+            page = _page_size_of(target) if target.exists() else DEFAULT_PAGE_SIZE
+            storage.create_private(clean_path)
+            problems = restore_guard.clean_copy(work_path, clean_path, page)
+            report = dataclasses.replace(report, problems=problems)
         if not report.ok:
-            raise BackupError(t("backup.problem.refused", path=source), report)
+            audit_refused(target, shown_name, report)
+            raise BackupError(t("backup.problem.refused", path=shown_name), report)
         if not target.parent.is_dir():
             raise BackupError(t("backup.problem.no_folder", path=target.parent))
         safety = _keep_safety_copy(target) if target.exists() else None
-        work = sql.open_file(str(work_path))
+        clean = sql.open_file(str(clean_path))
         live = sql.open_file(str(target))
         try:
             if safety is None:
                 live.execute("PRAGMA journal_mode = WAL").fetchone()
-            _match_page_size(work, live)
             previous = sql.data_version_of(live)
-            sql.copy_into(work, live)
+            sql.copy_into(clean, live)
         finally:
-            work.close()
+            clean.close()
             live.close()
     db = storage.connect(target, load_defaults=False)
     try:
         sql.after_restore(db, previous)
-        if safety is not None and getattr(storage, "audit", None) is not None:
+        pending: list[tuple[str, str]] = []
+        if safety is not None:
+            pending = safety_copies.erasures_since_backup(db, safety)
             storage.audit.carry_over(db, str(safety))  # the trail since the backup stays
-        _audit(db, source, safety)
+        _audit(db, shown_name, safety)
+        erased, anonymised = safety_copies.reapply_erasures(db, pending)
     finally:
         db.conn.close()
-    return RestoreResult(report=report, safety_copy=safety)
+    return RestoreResult(report, safety, erased_again=erased, anonymised_again=anonymised)
 
 
-def _audit(db: Database, source: Path, safety: Path | None) -> None:
-    """Record the restore in the audit log of the restored database.
+DEFAULT_PAGE_SIZE = 4096
 
-    Looked up at call time: the audit module is part of the storage package once its
-    migration is registered there (``journeys/storage/audit.py``).
-    """
-    audit = getattr(storage, "audit", None)
-    if audit is None:
+
+def _page_size_of(path: Path) -> int:
+    """The live database's page size (the backup API into a WAL database needs equal page
+    sizes); SQLite's default when the file is too damaged to say."""
+    try:
+        conn = sql.open_file(str(path))
+        try:
+            return sql.page_size(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return DEFAULT_PAGE_SIZE
+
+
+def _audit(db: Database, name: str, safety: Path | None) -> None:
+    """Record the restore in the audit log of the restored database, under the name the
+    admin knows the backup by."""
+    detail = t("backup.audit.restored", path=name, safety=safety.name if safety else "–")
+    storage.audit.record(db, storage.audit.WIEDERHERSTELLUNG, storage.audit.DATENSATZ, name, detail)
+
+
+def audit_refused(db_or_path: Database | Path, name: str, report: BackupReport) -> None:
+    """Record a refused restore in the current database's audit log: who tried to restore
+    which file, and why it was refused. Nothing is logged when there is no database yet."""
+    problems = "; ".join(report.problems)
+    if len(problems) > 1_000:
+        problems = problems[:999] + "…"
+    detail = t("restore_guard.audit.refused", name=name, problems=problems)
+    if isinstance(db_or_path, Database):
+        storage.audit.record(db_or_path, storage.audit.WIEDERHERSTELLUNG,
+                             storage.audit.DATENSATZ, name, detail)  # fmt: skip
         return
-    detail = t("backup.audit.restored", path=source.name, safety=safety.name if safety else "–")
-    audit.record(db, audit.WIEDERHERSTELLUNG, audit.DATENSATZ, source.name, detail)
+    if not db_or_path.is_file():
+        return
+    db = storage.connect(db_or_path, load_defaults=False)
+    try:
+        audit_refused(db, name, report)
+    finally:
+        db.conn.close()
+
+
+def reapplied_lines(result: RestoreResult) -> list[str]:
+    """German lines on the families a restore erased or anonymised again (may be none)."""
+    lines = []
+    if result.erased_again:
+        codes = ", ".join(result.erased_again)
+        n = len(result.erased_again)
+        lines.append(t("safety_copies.restore.erased_again", n=n, codes=codes))
+    if result.anonymised_again:
+        n = len(result.anonymised_again)
+        lines.append(t("safety_copies.restore.anonymised_again", n=n))
+    return lines
 
 
 def audit_backup(db: Database, out: Path) -> None:

@@ -24,6 +24,7 @@ from journeys.errors import InputError, ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
 from journeys.permissions import UserRole
+from journeys.private_files import open_private
 
 # Export writers by format: the dataset (JSON) or the event log (CSV, XES).
 EXPORTERS = {"json": exchange.write_json, "csv": eventlog.write_csv, "xes": eventlog.write_xes}
@@ -137,7 +138,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     # Written next to the target and moved at the end: a failed export leaves no half file.
     partial = args.out.with_name(args.out.name + ".part")
     try:
-        with partial.open("wb") as out:
+        with open_private(partial) as out:
             count = EXPORTERS[args.format](db, out, family_ids, purpose=args.purpose)
         partial.replace(args.out)
     finally:
@@ -224,7 +225,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     # Written next to the target and moved at the end: a failed run leaves no half file.
     partial = args.out.with_name(args.out.name + ".part")
     try:
-        partial.write_bytes(data)
+        with open_private(partial) as out:
+            out.write(data)
         partial.replace(args.out)
     finally:
         partial.unlink(missing_ok=True)
@@ -273,6 +275,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(t("backup.cli.restored", path=args.file, db=path))
     if result.safety_copy is not None:
         print(t("backup.cli.safety_copy", path=result.safety_copy))
+    for line in backup.reapplied_lines(result):
+        print(line)
     return 0
 
 

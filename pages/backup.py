@@ -17,10 +17,10 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from journeys import backup, storage
+from journeys import backup, restore_guard, storage
 from journeys.i18n import t
 from journeys.permissions import Permission
-from pages import guard, ui
+from pages import guard, safety_copies_panel, ui
 
 user = guard.require(Permission.BACKUP)
 
@@ -91,6 +91,8 @@ def _uploaded_report(upload: UploadedFile) -> backup.BackupReport:
         report = backup.check_backup(path)
     report = dataclasses.replace(report, path=Path(upload.name))
     st.session_state[CHECKED] = (upload.file_id, report)
+    if not report.ok:  # a refused restore attempt is on record, once per uploaded file
+        backup.audit_refused(ui.db(), restore_guard.shown(upload.name), report)
     return report
 
 
@@ -114,12 +116,21 @@ def restore_section() -> None:
         with tempfile.TemporaryDirectory(prefix="zugangsatlas-upload-") as folder:
             path = Path(folder) / "upload.db"
             path.write_bytes(upload.getvalue())
+            refused: backup.BackupReport | None = None
             with ui.saving() as attempt:
-                result = backup.restore(path, ui.db_path())
+                try:
+                    result = backup.restore(path, ui.db_path(), name=upload.name)
+                except backup.BackupError as exc:
+                    refused = exc.report
+                    raise
+        if refused is not None:
+            st.text("\n".join(refused.lines()))
         if attempt.ok:
             st.success(t("backup.page.restored"), icon=":material/check_circle:")
             if result.safety_copy is not None:
                 st.info(t("backup.page.safety_copy", path=result.safety_copy.name))
+            for line in backup.reapplied_lines(result):
+                st.info(line, icon=":material/delete_sweep:")
             st.session_state.pop(CHECKED, None)
 
 
@@ -131,3 +142,7 @@ st.divider()
 check_section()
 st.divider()
 restore_section()
+st.divider()
+safety_copies_panel.copies_section()
+st.divider()
+safety_copies_panel.backups_section()

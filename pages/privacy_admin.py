@@ -19,7 +19,7 @@ from journeys.errors import NotFoundError
 from journeys.i18n import t
 from journeys.models import Family, HouseholdType
 from journeys.permissions import Permission
-from pages import guard, ui
+from pages import guard, safety_copies_panel, ui
 
 KEY = "privacy_"
 ERASE, ANONYMISE = "erase", "anonymise"
@@ -68,6 +68,7 @@ def one_family_section() -> None:
     if family is None or family.id is None:
         return
     _family_card(family, _steps_of(family.id))
+    safety_copies_panel.family_notice(family.code)
     how = st.radio(
         t("audit.page.how"),
         [ANONYMISE, ERASE],
@@ -163,6 +164,7 @@ def retention_section() -> None:
         horizontal=True,
         key=KEY + "bulk_how",
     )
+    safety_copies_panel.bulk_notice()
     word = t(f"audit.page.bulk_word_{how}")
     typed = st.text_input(
         t("audit.page.bulk_confirm", n=len(chosen), word=word), key=KEY + "bulk_confirm"

@@ -64,6 +64,22 @@ def make_standalone(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = DELETE").fetchone()
 
 
+def drop_statistics(conn: sqlite3.Connection) -> None:
+    """Remove SQLite's planner statistics (``sqlite_stat1``/``4``, made by ``ANALYZE``) from
+    a fresh backup copy: this program never creates them, and a restore refuses any table
+    it does not create."""
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'sqlite_stat*'"
+        )
+    ]
+    for name in names:
+        conn.execute(f'DROP TABLE "{name}"')
+    if names:
+        conn.commit()
+
+
 def database_file(conn: sqlite3.Connection) -> str:
     """The file behind a connection ("" for an in-memory database)."""
     rows = conn.execute("PRAGMA database_list").fetchall()

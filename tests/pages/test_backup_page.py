@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,51 @@ def test_a_coach_gets_no_backup(db: Database) -> None:
     at.run()
     assert not [b for b in at.button if b.label == "Sicherung jetzt erstellen"]
     assert not at.file_uploader
+
+
+def test_a_backup_with_its_own_trigger_is_refused_on_screen(
+    admin_page: AppTest, db: Database, tmp_path: Path
+) -> None:
+    """Issue 11: a "backup" whose trigger would drop audit entries is never restored."""
+    at = admin_page
+    saved = tmp_path / "sicherung.db"
+    backup.backup(db, saved)
+    conn = sqlite3.connect(saved)
+    conn.execute(
+        "CREATE TRIGGER schweigen BEFORE INSERT ON audit_log BEGIN SELECT RAISE(IGNORE); END"
+    )
+    conn.commit()
+    conn.close()
+    families_before, log_before = storage.count_families(db), storage.audit.count(db)
+
+    at.file_uploader[0].set_value(("montag.db", saved.read_bytes(), "application/octet-stream"))
+    at.run()
+
+    assert not at.exception
+    shown = texts(at)
+    assert "kann nicht wiederhergestellt werden" in shown
+    assert "unbekannten Trigger „schweigen“ (auf der Tabelle „audit_log“)" in shown
+    assert not [b for b in at.button if b.label == "Sicherung wiederherstellen"]
+    assert storage.count_families(db) == families_before
+    refusals = storage.audit.query(db, action=storage.audit.WIEDERHERSTELLUNG)
+    assert refusals["object_id"].tolist() == ["montag.db"]
+    assert "abgelehnt" in refusals["detail"].iloc[0]
+    assert storage.audit.count(db) == log_before + 1
+    at.run()  # the same upload again: checked once, logged once
+    assert storage.audit.count(db) == log_before + 1
+
+
+def test_a_restore_is_logged_under_the_uploaded_file_name(
+    admin_page: AppTest, db: Database, tmp_path: Path
+) -> None:
+    at = admin_page
+    saved = tmp_path / "x.db"
+    backup.backup(db, saved)
+    at.file_uploader[0].set_value(("stand-vom-montag.db", saved.read_bytes(), "application/x"))
+    at.run()
+    at.text_input(key="backup_confirm").input("WIEDERHERSTELLEN")
+    button(at, "Sicherung wiederherstellen").click().run()
+    assert not at.exception
+    restored = storage.audit.query(db, action=storage.audit.WIEDERHERSTELLUNG)
+    assert restored["object_id"].tolist() == ["stand-vom-montag.db"]
+    assert "upload.db" not in restored["detail"].iloc[0]
