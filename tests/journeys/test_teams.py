@@ -99,8 +99,11 @@ def test_renaming_keeps_families_and_accounts_together(db: Database) -> None:
 
 def test_a_rename_onto_an_existing_name_changes_nothing(db: Database) -> None:
     storage.teams.create_team(db, "Team Nord")
+    storage.teams.create_team(db, "Team Süd")
     storage.save_family(db, family("Team Nord"))
     with pytest.raises(InputError, match="gibt es schon"):
+        storage.teams.rename_team(db, "Team Nord", "TEAM SÜD")
+    with pytest.raises(InputError, match="ist vergeben"):
         storage.teams.rename_team(db, "Team Nord", demo.DEMO_TEAM.upper())
     assert storage.teams.get_team(db, "Team Nord").families == 1
 
