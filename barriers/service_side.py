@@ -43,7 +43,8 @@ def service_side(suppressed: SuppressedReport, taxonomy: Taxonomy, k: int) -> Se
     notes = _health_notes(taxonomy)
     table = suppressed.tables.get(BARRIER_TABLE)
     if table is None:
-        return ServiceSide(t("report_hidden.service_side.not_chosen", k=k), [], notes)
+        part = t("report.block.haeufigkeit")  # the part of the report with that table
+        return ServiceSide(t("report_hidden.service_side.not_chosen", k=k, part=part), [], notes)
     if table.withheld is not None:
         return ServiceSide(t("report_hidden.service_side.withheld", k=k), [], notes)
     data = table.data
