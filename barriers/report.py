@@ -608,9 +608,10 @@ def _ordered(suppressed: SuppressedReport, taxonomy: Taxonomy) -> SuppressedRepo
     if referrals is not None and referrals.withheld is None and not referrals.data.empty:
         data = referrals.data
         names = dict(zip(data["service_id"], data["service_label"], strict=True))
+        pooled = frozenset({OTHER_SERVICES})
         tables["referrals"] = order_two_way_rows(
-            referrals, name_rank(names, frozenset({OTHER_SERVICES})),
-            by_col=t("report.column.sent"), order_col="row_order",
+            referrals, name_rank(names, pooled), by_col=t("report.column.sent"),
+            order_col="row_order", last=pooled,
         )  # fmt: skip
     return replace(suppressed, tables=tables)
 

@@ -76,10 +76,15 @@ def order_one_way(table: SuppressedTable, rank: Rank, key_col: str = "key") -> S
 
 
 def order_two_way_rows(
-    table: SuppressedTable, rank: Rank, by_col: Hashable, order_col: str | None = None
+    table: SuppressedTable,
+    rank: Rank,
+    by_col: Hashable,
+    order_col: str | None = None,
+    last: frozenset[Hashable] = frozenset(),
 ) -> SuppressedTable:
     """The rows of a cross table by their shown value in column ``by_col``, largest first;
-    rows hidden there after them in the fixed ``rank`` order. Cells keep their columns.
+    rows hidden there after them in the fixed ``rank`` order; rows in ``last`` (a pooled
+    "weitere …" row) at the end. Cells keep their columns.
 
     ``order_col`` (e.g. ``row_order``) is rewritten to the printed order, so that no
     column of the table keeps the order of the true values.
@@ -93,7 +98,7 @@ def order_two_way_rows(
     hidden = dict(zip(data.loc[at, table.row_col], table.mask[at], strict=True))
     ranked = sorted(
         rows,
-        key=lambda r: _place(values.get(r, math.nan), hidden.get(r, True), rank(r)),
+        key=lambda r: (r in last, _place(values.get(r, math.nan), hidden.get(r, True), rank(r))),
     )
     position = {row: index for index, row in enumerate(ranked)}
     row_of = data[table.row_col].tolist()

@@ -380,8 +380,8 @@ def _section(doc: DocumentObject, number: int, section: ReportSection) -> None:
     wide = section.frame is not None and len(section.frame.columns) > WIDE_COLUMNS
     if not wide or section.withheld is not None or section.empty:
         _heading(doc, f"{number}. {section.title}", 3)
-        if section.intro:
-            _paragraph(doc, section.intro)
+        if section.intro:  # on the page of what it introduces (a table or a sentence)
+            _paragraph(doc, section.intro).paragraph_format.keep_with_next = True
     if section.withheld is not None:
         _paragraph(doc, section.withheld, "Caption")
         return
