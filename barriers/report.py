@@ -16,15 +16,13 @@ passes ``assert_committee_safe``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
-import altair as alt
 import numpy as np
 import pandas as pd
-import vl_convert
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 from sqlite_utils import Database
 
@@ -35,7 +33,6 @@ from barriers.disclosure import (
     SHARE,
     SOZIALRAUM,
     SYMBOL,
-    DisclosureError,
     DisclosureReport,
     SuppressedReport,
     SuppressedTable,
@@ -43,7 +40,16 @@ from barriers.disclosure import (
     assert_committee_safe,
     collapse_sensitive,
 )
-from barriers.taxonomy import Side, Taxonomy
+from barriers.report_chart import bar_chart
+from barriers.report_order import (
+    frame_all_hidden,
+    name_rank,
+    order_one_way,
+    order_two_way_rows,
+    taxonomy_rank,
+)
+from barriers.service_side import service_side
+from barriers.taxonomy import Taxonomy
 from journeys import storage
 from journeys.i18n import t
 from journeys.models import Arrival, Month
@@ -66,8 +72,6 @@ OTHER_SERVICES = -1
 EVENTS = ("erkannt", "verringert", "beseitigt")
 EVENT_COLUMNS = {"erkannt": "identified", "verringert": "reduced", "beseitigt": "removed"}
 REFERRAL_EVENTS = ("sent", "arrived", "lost")
-# A font vl_convert finds on Debian and that has every German letter.
-CHART_FONT = "DejaVu Sans"
 
 
 class ReportBlock(StrEnum):
@@ -166,6 +170,7 @@ class ReportSection:
     name: str = ""
     frame: pd.DataFrame | None = None
     chart_caption: str = ""
+    all_hidden: bool = False  # every figure was "·": ``withheld`` says so instead
 
     @property
     def empty(self) -> bool:
@@ -183,6 +188,10 @@ class CommitteeReport:
     service_side_barriers: list[str]
     note: str
     too_few_families: bool
+    # "Was die Dienste selbst ändern können": the sentence before the list (empty: the
+    # plain one) and the sentences after it (barriers hidden, health only as a category).
+    service_side_lead: str = ""
+    service_side_notes: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -190,6 +199,8 @@ class CommitteeReport:
 
     @property
     def service_side_text(self) -> str:
+        if self.service_side_lead:
+            return self.service_side_lead
         key = (
             "report.service_side.intro"
             if self.service_side_barriers
@@ -212,7 +223,11 @@ class CommitteeReport:
         A selection with few families prints mostly "·": the page warns before such a
         report reaches a committee that could read nothing from it.
         """
-        tables = [s.table for s in self.sections if s.table is not None and not s.withheld]
+        tables = [
+            s.table
+            for s in self.sections
+            if s.table is not None and (not s.withheld or s.all_hidden)
+        ]
         cells = sum(len(tab.mask) for tab in tables)
         hidden = sum(int(tab.mask.sum()) for tab in tables)
         return hidden / cells if cells else 0.0
@@ -252,18 +267,21 @@ def build_report(db: Database, spec: ReportSpec) -> CommitteeReport:
     tables: list[_Table] = []
     if n_scope >= spec.k:
         tables = _declare(registry, db, spec, facts, taxonomy)
-    suppressed = _align_with_categories(registry.run(), facts, taxonomy)
+    suppressed = _ordered(_align_with_categories(registry.run(), facts, taxonomy), taxonomy)
     too_few = suppressed.too_few_families or n_scope < spec.k  # none at all counts too
     sections = [] if too_few else [_section(table, suppressed) for table in tables]
+    services = service_side(suppressed, taxonomy, spec.k)
     return CommitteeReport(
         spec=spec,
         generated_at=datetime.now().replace(microsecond=0),
         n_scope_display=suppressed.n_scope.display,
         method=_method(spec, suppressed, taxonomy, too_few=too_few),
         sections=sections,
-        service_side_barriers=[] if too_few else _service_side(suppressed, taxonomy),
+        service_side_barriers=[] if too_few else services.barriers,
         note=suppressed.note,
         too_few_families=too_few,
+        service_side_lead="" if too_few else services.lead,
+        service_side_notes=[] if too_few else services.notes,
     )
 
 
@@ -308,9 +326,14 @@ def _recurrence(
     SAME value as in the category table, so it is hidden in both or in neither.
     """
     columns = ["key", "label", "category", "side", "families"]
+    rank = taxonomy_rank(taxonomy)
+    category = category.sort_values("key", key=lambda keys: keys.map(rank), kind="stable")
     registry.one_way("recurrence_category", category[columns], dim="category")
     barrier = analysis.recurrence(facts, taxonomy, level="barrier")
     barrier = collapse_sensitive(barrier, taxonomy, category)
+    # Declared in taxonomy order, not by count: what the registry sees first must not
+    # follow the true values either (``_ordered`` sorts the printed rows afterwards).
+    barrier = barrier.sort_values("key", key=lambda keys: keys.map(rank), kind="stable")
     registry.one_way("recurrence_barrier", barrier[columns], dim="category")
     return [
         _Table(
@@ -483,7 +506,9 @@ def referral_families(facts: Facts, services: dict, k: int) -> pd.DataFrame:
                                              dtype="int64"), services)  # fmt: skip
     names = dict(zip(labels["key"], labels["label"], strict=True))
     names[OTHER_SERVICES] = t("report.referrals.other")
-    ranked = sorted(totals.index, key=lambda s: (s == OTHER_SERVICES, -totals[s], names[s]))
+    # A fixed order (by name, the pooled row last): the printed order is made after
+    # suppression from the shown figures (``_ordered``), never from the true ones.
+    ranked = sorted(totals.index, key=name_rank(names, frozenset({OTHER_SERVICES})))
     out["service_label"] = out["service_id"].map(names)
     out["row_order"] = out["service_id"].map({s: i for i, s in enumerate(ranked)})
     out = out[out["families"] > 0].sort_values(["row_order"], kind="stable")
@@ -571,6 +596,26 @@ def _hide(table: SuppressedTable, rows: pd.Series) -> SuppressedTable:
     return replace(table, data=data, display=display, mask=mask)
 
 
+def _ordered(suppressed: SuppressedReport, taxonomy: Taxonomy) -> SuppressedReport:
+    """Rows of the ranked tables by their SHOWN values, hidden rows after them in a fixed
+    order (barriers.report_order): no row order depends on a hidden value."""
+    tables = dict(suppressed.tables)
+    rank = taxonomy_rank(taxonomy)
+    for name in ("recurrence_category", "recurrence_barrier"):
+        if name in tables:
+            tables[name] = order_one_way(tables[name], rank)
+    referrals = tables.get("referrals")
+    if referrals is not None and referrals.withheld is None and not referrals.data.empty:
+        data = referrals.data
+        names = dict(zip(data["service_id"], data["service_label"], strict=True))
+        pooled = frozenset({OTHER_SERVICES})
+        tables["referrals"] = order_two_way_rows(
+            referrals, name_rank(names, pooled), by_col=t("report.column.sent"),
+            order_col="row_order", last=pooled,
+        )  # fmt: skip
+    return replace(suppressed, tables=tables)
+
+
 # ---------------------------------------------------------------- sections
 
 
@@ -581,10 +626,14 @@ def _section(table: _Table, suppressed: SuppressedReport) -> ReportSection:
         return ReportSection(table.title, table.intro, result, result.withheld, None, None,
                              name=table.name)  # fmt: skip
     frame = _printed(result, table)
+    if frame_all_hidden(frame):  # nothing to read but "·": one sentence says why
+        reason = t("report_hidden.all_hidden", k=suppressed.policy.k)
+        return ReportSection(table.title, table.intro, result, reason, None, None,
+                             name=table.name, all_hidden=True)  # fmt: skip
     png = svg = None
     caption = ""
     if table.chart and not frame.empty:
-        chart = _chart(result, table)
+        chart = bar_chart(result, table.title)
         if chart is not None:
             png, svg = chart
             caption = t("report.chart.caption", title=table.title)
@@ -608,54 +657,6 @@ def _printed(result: SuppressedTable, table: _Table) -> pd.DataFrame:
     out = out.reset_index()
     out.columns = [str(c) for c in out.columns]
     return out.astype(str)
-
-
-def _chart(result: SuppressedTable, table: _Table) -> tuple[bytes, bytes] | None:
-    """Horizontal bars of the shown values (hidden ones are absent), PNG and SVG.
-
-    Drawn from ``chart_frame``: the numbers with NaN where hidden, so a chart can never
-    show more than the table.
-    """
-    frame = result.chart_frame()
-    if result.row_col is not None:  # referrals: the families referred per service
-        frame = frame[frame[result.col_col] == t("report.column.sent")]
-        label_col = result.row_label_col or result.row_col
-    else:
-        label_col = result.label_col or "key"
-    count = f"{result.count_col}"
-    shown = frame[frame[count].notna() & (frame[count] > 0)]
-    if shown.empty:
-        return None
-    data = pd.DataFrame(
-        {"label": shown[label_col].astype(str), "families": shown[count].astype(int)}
-    )
-    order = list(data["label"])
-    axis = t("report.chart.axis_families")
-    base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("families:Q", title=axis, axis=alt.Axis(format="d", tickMinStep=1)),
-    )
-    bars = base.mark_bar(color="#2f5d8a")
-    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        text=alt.Text("families:Q", format=",d")
-    )
-    bar_height = 22 if len(data) <= 15 else 15  # long barrier lists: slimmer bars
-    chart = (
-        (bars + labels)
-        .properties(width=380, height=max(40, bar_height * len(data)))
-        .configure_view(stroke=None)
-        .configure_axis(
-            labelFontSize=11, titleFontSize=11, labelFont=CHART_FONT, titleFont=CHART_FONT
-        )
-        .configure_text(font=CHART_FONT)
-    )
-    spec = chart.to_dict()
-    try:
-        png = vl_convert.vegalite_to_png(spec, scale=2, format_locale="de-DE")
-        svg = vl_convert.vegalite_to_svg(spec, format_locale="de-DE").encode("utf-8")
-    except Exception as exc:  # vl_convert raises plain ValueError/RuntimeError
-        raise DisclosureError(t("report.errors.chart", title=table.title, reason=exc)) from exc
-    return png, svg
 
 
 # ---------------------------------------------------------------- texts
@@ -695,6 +696,7 @@ def _method(
         t("report.method.taxonomy", version=taxonomy.version or "–"),
         t("report.method.unit"),
         t("report.method.threshold", k=k),
+        t("report_hidden.method.order"),
         t("report.method.no_case_data"),
     ]
 
@@ -703,19 +705,6 @@ def _month(value: str) -> str:
     """ "2025-03" as "März 2025"."""
     year, month = value.split("-")
     return f"{t(f'report.month.m{int(month):02d}')} {year}"
-
-
-def _service_side(suppressed: SuppressedReport, taxonomy: Taxonomy) -> list[str]:
-    """Service-side barriers shown (not hidden) in the barrier table, most families first."""
-    table = suppressed.tables.get("recurrence_barrier")
-    if table is None or table.withheld is not None or table.data.empty:
-        return []
-    data = table.data
-    shown = data[(data["side"] == Side.ANGEBOT.value) & data[FAMILIES].notna()
-                 & (data[FAMILIES] > 0)]  # fmt: skip
-    sensitive = {c.key for c in taxonomy.categories if c.sensitive}
-    shown = shown[~shown["category"].isin(sensitive)]
-    return [str(label) for label in shown["label"]]
 
 
 __all__ = [

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
@@ -35,6 +34,7 @@ from journeys.errors import ZugangsatlasError, field_label, german_reason
 from journeys.i18n import has, t
 from journeys.permissions import Permission
 from pages import guard, ui
+from pages import report_table as tables
 
 user = guard.require(Permission.REPORT)
 
@@ -49,10 +49,7 @@ DOWNLOAD_ICONS = {
     "csv": ":material/table_rows:",
     "md": ":material/article:",
 }
-# Hidden cells stand out in the preview tables: amber, as a warning, not as an error.
-HIDDEN_STYLE = "background-color: #fde7c2; color: #7a4a00; font-weight: 600; text-align: center"
 DEFAULT_K = ReportSpec.model_fields["k"].default
-ROW_HEIGHT = 35  # st.dataframe's row height in pixels
 BLOCK_COLUMNS = 3
 
 
@@ -297,11 +294,6 @@ def _paragraphs(texts: list[str]) -> None:
         st.markdown(escape(text))
 
 
-def _styled(frame: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """The printed table with its hidden cells ("·") highlighted."""
-    return frame.style.map(lambda value: HIDDEN_STYLE if value == SYMBOL else "")
-
-
 def _section(number: int, section: ReportSection) -> None:
     st.markdown(f"##### {number}\\. {escape(section.title)}")
     if section.intro:
@@ -312,18 +304,8 @@ def _section(number: int, section: ReportSection) -> None:
     if section.empty or section.frame is None:
         st.info(escape(t("report.section.empty")))
         return
-    frame = section.frame
-    numbers = {
-        str(c): st.column_config.TextColumn(alignment="right") for c in list(frame.columns)[1:]
-    }
-    # Every row at once, like on paper: the lead reads the table, not a scroll box.
-    st.dataframe(
-        _styled(frame),
-        hide_index=True,
-        width="stretch",
-        height=ROW_HEIGHT * (len(frame) + 1) + 3,
-        column_config=numbers,
-    )
+    # Like on paper: every row and column at once (a data grid hides wide tables' columns).
+    st.html(tables.html_table(section.frame))
     if (section.frame == SYMBOL).to_numpy().any():
         st.caption(escape(t("report_page.preview.hidden_cells")))
     if section.chart_png:
@@ -360,6 +342,7 @@ def _preview(report: CommitteeReport) -> None:
                 st.markdown(
                     "\n".join(f"- {escape(label)}" for label in report.service_side_barriers)
                 )
+            _paragraphs(report.service_side_notes)
         st.markdown(f"#### {escape(t('report.heading.note'))}")
         st.markdown(escape(report.note))
         if not report.too_few_families:

@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from journeys.i18n import t
 
@@ -46,6 +47,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Tables with more columns get a landscape page of their own (stage × category).
 WIDE_COLUMNS = 6
 CHART_WIDTH = Cm(14)
+EMU_PER_POINT = 12_700
+CELL_MARGINS_PT = 8 + 2  # left and right cell margin (80 twips each), and a little air
+WORD_SLACK = 1.06  # Word's and LibreOffice's rendering differ a little from the metrics
+MIN_TABLE_PT = 6.0
 
 
 # ---------------------------------------------------------------- document set-up
@@ -310,7 +315,8 @@ def _data_table(doc: DocumentObject, frame: pd.DataFrame) -> None:
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     wide = len(columns) > WIDE_COLUMNS
-    size = 8 if wide else 9.5
+    rows = [[str(v) for v in values] for values in frame.itertuples(index=False)]
+    size, widths = _fitted_widths(columns, rows, _text_width(doc), wide)
     for index, column in enumerate(columns):
         cell = table.rows[0].cells[index]
         _cell_text(cell, column, bold=True, size=size, right=index > 0)
@@ -323,23 +329,59 @@ def _data_table(doc: DocumentObject, frame: pd.DataFrame) -> None:
             _cell_text(cells[index], str(value), size=size, right=index > 0, bold=is_total)
             if is_total:
                 _shade(cells[index], TOTAL_FILL)
-    total_width = _text_width(doc)
-    first = int(Cm(4.2) if wide else Cm(8.5))
-    if len(columns) == 1:
-        first = total_width
-    rest = (total_width - first) // max(1, len(columns) - 1)
-    _widths(table, [first, *[rest] * (len(columns) - 1)])
+    _widths(table, widths)
     _cell_margins(table)
     _repeat_header(table)
     _no_split(table)
+
+
+def _word_width(text: str, size: float, *, bold: bool) -> float:
+    """Points the longest word of ``text`` takes in Arial (Helvetica has Arial's metrics)."""
+    font = "Helvetica-Bold" if bold else "Helvetica"
+    return max((stringWidth(word, font, size) for word in text.split()), default=0.0)
+
+
+def _fitted_widths(
+    columns: list[str], rows: list[list[str]], total: int, wide: bool
+) -> tuple[float, list[int]]:
+    """Font size and column widths (EMU) at which no heading or cell breaks inside a word.
+
+    Word breaks a word that does not fit its cell anywhere, without a hyphen
+    ("Verständig-ung" as "Verständig" / "ung"). So every figure column is at least as wide
+    as its longest word (headings bold) plus the cell margins; the label column keeps its
+    usual width where there is room and its longest word at the least. When even that
+    does not fit the page, the type gets smaller (down to 6 pt).
+    """
+    points = total / EMU_PER_POINT
+    preferred = (Cm(4.2) if wide else Cm(8.5)) / EMU_PER_POINT
+    size = 8.0 if wide else 9.5
+    while True:
+        needs = []
+        for index, heading in enumerate(columns):
+            cells = [row[index] for row in rows if index < len(row)]
+            word = max(
+                [_word_width(heading, size, bold=True)]
+                + [_word_width(cell, size, bold=True) for cell in cells]
+            )
+            needs.append(word * WORD_SLACK + CELL_MARGINS_PT)
+        if sum(needs) <= points or size <= MIN_TABLE_PT:
+            break
+        size -= 0.5
+    if len(columns) == 1:
+        return size, [total]
+    first = min(max(needs[0], preferred), points - sum(needs[1:]))
+    first = max(first, needs[0])
+    spare = max(0.0, points - first - sum(needs[1:]))
+    figures = [need + spare / (len(columns) - 1) for need in needs[1:]]
+    return size, [int(first * EMU_PER_POINT), *(int(w * EMU_PER_POINT) for w in figures)]
 
 
 def _section(doc: DocumentObject, number: int, section: ReportSection) -> None:
     wide = section.frame is not None and len(section.frame.columns) > WIDE_COLUMNS
     if not wide or section.withheld is not None or section.empty:
         _heading(doc, f"{number}. {section.title}", 3)
-        if section.intro:
-            _paragraph(doc, section.intro)
+        if section.intro:  # on the page of what it introduces (a table or a sentence)
+            _paragraph(doc, section.intro).paragraph_format.keep_with_next = True
     if section.withheld is not None:
         _paragraph(doc, section.withheld, "Caption")
         return
@@ -379,6 +421,8 @@ def _results(doc: DocumentObject, report: CommitteeReport) -> None:
     for label in report.service_side_barriers:
         item = doc.add_paragraph(_xml(label), style="List Bullet")
         item.paragraph_format.space_after = Pt(1)
+    for note in report.service_side_notes:
+        _paragraph(doc, note)
 
 
 def _closing(doc: DocumentObject, report: CommitteeReport) -> None:

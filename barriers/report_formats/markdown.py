@@ -105,6 +105,7 @@ def render(report: CommitteeReport) -> bytes:
         lines += [f"- {escape(label)}" for label in report.service_side_barriers]
         if report.service_side_barriers:
             lines.append("")
+        lines += [line for note in report.service_side_notes for line in (escape(note), "")]
     lines += [f"## {escape(t('report.heading.note'))}", "", escape(report.note), ""]
     if not report.too_few_families:
         lines += [f"## {escape(t('report.heading.anlagen'))}", "", escape(report.anlagen_text), ""]

@@ -400,12 +400,10 @@ def _chart(section: ReportSection) -> list[Flowable]:
 
 
 def _service_side(report: CommitteeReport) -> list[Flowable]:
-    k = report.spec.k
     out: list[Flowable] = [CondPageBreak(3 * cm), _p(t("report.heading.service_side"), "h2")]
-    if not report.service_side_barriers:
-        return [*out, _p(t("report.service_side.none", k=k))]
-    out.append(_p(t("report.service_side.intro", k=k)))
+    out.append(_p(report.service_side_text))
     out += _bullets(report.service_side_barriers)
+    out += [_p(note) for note in report.service_side_notes]
     return out
 
 

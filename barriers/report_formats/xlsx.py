@@ -198,16 +198,15 @@ def _index(sheet: Worksheet, row: int, report: CommitteeReport, sheets: dict[int
 def _service_side(sheet: Worksheet, row: int, report: CommitteeReport) -> int:
     if report.too_few_families:
         return row
-    k = report.spec.k
     put(sheet, row, 1, t("report.heading.service_side"), font=HEADING)
     row += 1
-    if not report.service_side_barriers:
-        put(sheet, row, 2, t("report.service_side.none", k=k), alignment=WRAP)
-        return row + 1
-    put(sheet, row, 2, t("report.service_side.intro", k=k), alignment=WRAP)
+    put(sheet, row, 2, report.service_side_text, alignment=WRAP)
     row += 1
     for label in report.service_side_barriers:
         put(sheet, row, 2, f"– {label}")
+        row += 1
+    for note in report.service_side_notes:
+        put(sheet, row, 2, note, alignment=WRAP)
         row += 1
     return row
 

@@ -18,6 +18,7 @@ from barriers import analysis
 from barriers import report as rp
 from barriers.disclosure import SYMBOL, DisclosureError, assert_committee_safe
 from journeys import demo, storage
+from journeys.i18n import t
 
 CODE = re.compile(r"BG-[A-Z0-9]{6}")
 
@@ -244,6 +245,8 @@ def test_sozialraum_breakdown_with_two_large_sozialraeume(tmp_path) -> None:
         assert section.frame is not None
         places = set(pd.Series(section.frame.iloc[:, 0]))
         assert places <= set(storage.list_sozialraeume(db)) | {"Insgesamt"}
+    elif section.all_hidden:  # both Sozialräume hidden: one sentence instead of "·" only
+        assert section.withheld == t("report_hidden.all_hidden", k=5)
     else:
         assert "Sozialraum" in section.withheld
 

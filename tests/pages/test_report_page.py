@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,7 @@ from barriers.report import CommitteeReport, ReportBlock, ReportHeader, ReportSp
 from journeys import demo, storage
 from journeys.i18n import t
 from journeys.permissions import UserRole
+from pages.report_table import html_table
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "report.py")
 FAMILIES = 30
@@ -63,6 +65,54 @@ def _texts(at: AppTest) -> list[str]:
 
 def _downloads(at: AppTest) -> list[str]:
     return [d.proto.label for d in at.get("download_button")]
+
+
+class _TableReader(HTMLParser):
+    """The cells of the preview's HTML tables, as a reader sees them (headings first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.turned: list[bool] = []
+        self._cell: list[str] | None = None
+        self._turned = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+            self._turned = dict(attrs).get("class") == "turned"
+        style = dict(attrs).get("style") or ""
+        assert "display:none" not in style.replace(" ", ""), "a hidden column or cell"
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            if len(self.rows) == 1:
+                self.turned.append(self._turned)
+            self._cell = None
+
+
+def _read_table(html: str) -> _TableReader:
+    reader = _TableReader()
+    reader.feed(html)
+    return reader
+
+
+def _tables(at: AppTest) -> list[pd.DataFrame]:
+    """The report tables of the preview: every column and row exactly as printed."""
+    out = []
+    for element in at.html:
+        if "za-report-table" not in element.value:
+            continue
+        head, *rows = _read_table(element.value).rows
+        out.append(pd.DataFrame(rows, columns=head))
+    return out
 
 
 def _spec(path: Path, **values: object) -> ReportSpec:
@@ -112,7 +162,7 @@ def test_the_form_starts_with_the_template_defaults_and_the_data_range(
     assert all(at.checkbox(key=f"report_block_{b.value}").value for b in ReportBlock)
     # Nothing is built before the lead asks for it: no preview, no files.
     assert any(i.value == t("report_page.no_preview") for i in at.info)
-    assert not at.dataframe
+    assert not _tables(at)
     assert not _downloads(at)
 
 
@@ -164,12 +214,10 @@ def test_preview_tables_are_the_printed_suppressed_frames(
 ) -> None:
     report = _build(demo_db, _spec(demo_db))
     frames = [s.frame for s in report.sections if s.frame is not None and not s.empty]
-    shown = [d.value for d in previewed.dataframe]
+    shown = _tables(previewed)
     assert len(shown) == len(frames)
     for got, expected in zip(shown, frames, strict=True):
-        pd.testing.assert_frame_equal(
-            pd.DataFrame(got).reset_index(drop=True), expected.reset_index(drop=True)
-        )
+        pd.testing.assert_frame_equal(got, expected.reset_index(drop=True).astype(str))
     # Demo data has small cells: they are hidden and the preview says so under the table.
     assert any((frame == SYMBOL).to_numpy().any() for frame in shown)
     assert t("report_page.preview.hidden_cells") in [c.value for c in previewed.caption]
@@ -191,8 +239,7 @@ def test_downloads_offer_every_format_docx_first(previewed: AppTest) -> None:
 def test_no_case_code_appears_anywhere_on_the_page(previewed: AppTest) -> None:
     for text in _texts(previewed):
         assert not CASE_CODE.search(text), text
-    for frame in previewed.dataframe:
-        data = pd.DataFrame(frame.value)
+    for data in _tables(previewed):
         cells = " ".join(map(str, [*data.columns, *data.to_numpy().ravel()]))
         assert not CASE_CODE.search(cells)
 
@@ -224,7 +271,7 @@ def test_missing_betreff_is_refused_in_german(
     assert len(errors) == 1
     assert t("report_page.errors_heading") in errors[0]
     assert t("report.errors.betreff_missing") in errors[0]
-    assert not at.dataframe
+    assert not _tables(at)
     assert not _downloads(at)
 
 
@@ -251,7 +298,7 @@ def test_too_few_families_shows_the_reason_and_no_table(
     _no_error(at)
     too_few = t("report.too_few.text", k=50)
     assert any(too_few in str(w.value) for w in at.warning)
-    assert not at.dataframe
+    assert not _tables(at)
     # The report without numbers can still be handed out: it says why it has none.
     assert _downloads(at)
 
@@ -268,7 +315,13 @@ def test_choosing_fewer_blocks_leaves_their_sections_out(
     texts = _texts(at)
     assert any(t("report.section.side_title") in m for m in texts)
     assert not any(t("report.section.recurrence_barrier_title") in m for m in texts)
-    assert len(at.dataframe) == 1
+    report = _build(demo_db, _spec(demo_db, blocks=(ReportBlock.SIDE,)))
+    (side,) = report.sections
+    if side.all_hidden:  # every figure "·": one sentence instead of the table
+        assert not _tables(at)
+        assert any(str(i.value) == t("report_hidden.all_hidden", k=5) for i in at.info)
+    else:
+        assert len(_tables(at)) == 1
 
 
 def test_sozialraum_breakdown_is_shown_or_withheld_with_its_reason(
@@ -284,4 +337,33 @@ def test_sozialraum_breakdown_is_shown_or_withheld_with_its_reason(
     if section.withheld is not None:
         assert any(section.withheld in str(i.value) for i in at.info)
     else:
-        assert len(at.dataframe) == sum(1 for s in report.sections if s.frame is not None)
+        assert len(_tables(at)) == sum(
+            1 for s in report.sections if s.frame is not None and not s.empty
+        )
+
+
+def test_preview_shows_every_column_of_the_wide_cross_table(
+    previewed: AppTest, demo_db: Path
+) -> None:
+    """Stage × ten categories: all columns on the page at once, headings turned upright
+    (as in the PDF) so that the narrow figure columns fit; nothing behind a scroll bar."""
+    report = _build(demo_db, _spec(demo_db))
+    section = next(s for s in report.sections if s.name == "stage_category")
+    assert section.frame is not None
+    expected = [str(c) for c in section.frame.columns]
+    assert len(expected) > 10
+    html = next(h.value for h in previewed.html if t("report.column.stage") in h.value
+                and "za-report-table wide" in h.value)  # fmt: skip
+    table = _read_table(html)
+    assert table.rows[0] == expected
+    assert table.turned == [False] + [True] * (len(expected) - 1)
+    assert all(len(row) == len(expected) for row in table.rows)
+    assert not previewed.dataframe  # no data grid that could hide columns behind a scroll bar
+
+
+def test_preview_escapes_the_cells_it_prints() -> None:
+    frame = pd.DataFrame({"Kategorie": ["<b>Sprache</b> & Co"], "Familien": [SYMBOL]})
+    html = html_table(frame)
+    assert "<b>Sprache</b>" not in html and "&lt;b&gt;Sprache&lt;/b&gt; &amp; Co" in html
+    assert _read_table(html).rows == [["Kategorie", "Familien"], ["<b>Sprache</b> & Co", SYMBOL]]
+    assert 'class="hidden"' in html
