@@ -260,7 +260,9 @@ def refuse_join_if_waiting(db: Database, client: str, now: datetime | None = Non
         raise ThrottledError(t("signin.join_wait", wait=policy.wait_text(until, moment)))
 
 
-def join_failed(db: Database, client: str, actor: str, now: datetime | None = None) -> str:
+def join_failed(
+    db: Database, client: str, actor: str, now: datetime | None = None, *, unknown: str = ""
+) -> str:
     """Count and log a wrong join code; the German message (with a wait, once there is one).
 
     The code typed is not logged: a near miss would tell the log's readers a valid code.
@@ -275,20 +277,23 @@ def join_failed(db: Database, client: str, actor: str, now: datetime | None = No
             db, audit.ANMELDUNG, audit.WORKSHOP, "", t("signin.audit_join_failed"), actor=actor
         )
     if until is None:
-        return t("access.guest_no_workshop")
+        return unknown or t("access.guest_no_workshop")
     return t("signin.join_failed_wait", wait=policy.wait_text(until, moment))
 
 
-def find_workshop_by_code(db: Database, join_code: str, client: str, actor: str) -> Workshop:
+def find_workshop_by_code(
+    db: Database, join_code: str, client: str, actor: str, *, unknown: str = ""
+) -> Workshop:
     """The open workshop with this join code, for ``client``; German ``InputError`` if none.
 
     Too early after wrong codes: refused without looking the code up. A wrong code counts
-    and is logged (under ``actor``: the signed-in user, or "Gast").
+    and is logged (under ``actor``: the signed-in user, or "Gast"); ``unknown`` is the
+    German message for it before any wait starts.
     """
     from journeys.storage import workshops
 
     refuse_join_if_waiting(db, client)
     workshop = workshops.find_open_workshop(db, join_code) if join_code.strip() else None
     if workshop is None or workshop.id is None:
-        raise InputError(join_failed(db, client, actor))
+        raise InputError(join_failed(db, client, actor, unknown=unknown))
     return workshop
