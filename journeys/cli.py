@@ -152,6 +152,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         partial.replace(args.out)
     finally:
         partial.unlink(missing_ok=True)
+    held = storage.privacy.for_purpose(db, family_ids, args.purpose)
+    storage.audit.dataset_exported(
+        db,
+        storage.audit.export_codes(db, held, None),
+        file_name=args.out.name,
+        purpose=args.purpose.label,
+    )
     if args.format == "json":
         print(t("exchange.cli_exported_json", n=count, path=args.out))
     else:

@@ -76,7 +76,18 @@ def require(permission: Permission) -> User:
     if user is None or not user.may(permission):
         refuse(user, permission)
     _page_permission.set(permission)
+    storage.scope.limit_to(_write_teams(user, permission))
     return user
+
+
+# Pages that write into families: their saves are limited to the user's case teams,
+# re-checked in each save's transaction (``journeys/storage/scope.py``).
+_CASE_WRITING = frozenset({Permission.CASES, Permission.WORKSHOP_RUN})
+
+
+def _write_teams(user: User, permission: Permission | None) -> frozenset[str] | None:
+    """The teams ``user`` may write families of on a page needing ``permission``."""
+    return case_scope(user).teams if permission in _CASE_WRITING else None
 
 
 # The permission of the page being drawn in this run: ``guarded`` remembers it for the
@@ -102,9 +113,11 @@ def guarded(callback: Callable[..., T]) -> Callable[..., T | None]:
         if user is None or (permission is not None and not user.may(permission)):
             return None
         actor = storage.audit.current_actor.set(user.username)
+        teams = storage.scope.write_teams.set(_write_teams(user, permission))
         try:
             return callback(*args, **kwargs)
         finally:
+            storage.scope.write_teams.reset(teams)
             storage.audit.current_actor.reset(actor)
 
     return run

@@ -2164,6 +2164,7 @@ def step_month_range(db: Database) -> tuple[str | None, str | None]:
 # ``_now``, ``migrations``, ``_check_version``) from ``journeys.storage``, so it is
 # imported here, last; the order of these imports is the order its migrations apply in.
 # isort: off
+from journeys.storage import scope as scope  # noqa: E402
 from journeys.storage import workshops as workshops  # noqa: E402
 from journeys.storage import access as access  # noqa: E402
 from journeys.storage import dependencies as dependencies  # noqa: E402

@@ -27,7 +27,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from journeys.i18n import t
-from journeys.storage import ARCHETYPE_TEAM, _immediate, _now, migrations
+from journeys.storage import ARCHETYPE_TEAM, _immediate, _now, migrations, scope
 
 current_actor: ContextVar[str] = ContextVar("current_actor", default="system")
 
@@ -60,6 +60,9 @@ WORKSHOP = "workshop"
 OBJECT_TYPES = (
     FAMILIE, DATENSATZ, AUSWERTUNG, BERICHT, PROTOKOLL, EINSTELLUNG, BENUTZER, WORKSHOP,
 )  # fmt: skip
+
+# Entries that record a change of a family: ``record`` re-checks the team scope for them.
+WRITE_ACTIONS = frozenset({ANLAGE, AENDERUNG, LOESCHUNG, ANONYMISIERUNG})
 
 DEFAULT_LIMIT = 5_000
 COLUMNS = ("id", "at", "actor", "action", "object_type", "object_id", "detail")
@@ -116,6 +119,9 @@ def record(
     shares its fate. Outside one (a view, a download) it is its own small transaction,
     which does not move the data version: looking at data must not invalidate caches.
     """
+    if object_type == FAMILIE and action in WRITE_ACTIONS:
+        # A save into a family: the acting user's teams are re-checked in its transaction.
+        scope.check_family(db, "" if object_id is None else str(object_id))
     row = [
         _now(),
         actor or current_actor.get(),

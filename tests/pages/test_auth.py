@@ -296,6 +296,11 @@ def test_an_admin_creates_an_account_that_can_sign_in(demo_db: Database) -> None
         [demo.DEMO_TEAM],
         True,
     )
+    # The audit log says which roles and teams the account was given, as "Benutzerkonto".
+    made = storage.audit.query(demo_db, object_id="a.yilmaz", action=storage.audit.ANLAGE)
+    assert made["object_type"].tolist() == [storage.audit.BENUTZER]
+    assert f"Teams: {demo.DEMO_TEAM}" in made["detail"].iloc[0]
+    assert "Rollen: Coach" in made["detail"].iloc[0]
 
 
 def test_a_too_short_password_is_refused_in_german(demo_db: Database) -> None:
