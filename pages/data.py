@@ -276,9 +276,7 @@ def export_tab(db: Database) -> None:
     purpose, consenting = export_purpose(db, family_ids)
     allowed = guard.export_scope(user)
     scope = (ui.version(), None if family_ids is None else tuple(family_ids), allowed, purpose)
-    # What the files hold, for the audit log: consenting families within the user's scope.
-    held = storage.privacy.for_purpose(db, family_ids, purpose)
-    audit = (storage.audit.export_codes(db, held, allowed.teams), purpose.label)
+    audit = export_audit.held(db, family_ids, allowed, purpose)  # for the audit log
     st.subheader(t("data_page.export.json_heading"))
     st.caption(t("data_page.export.json_caption"))
     prepared_downloads(

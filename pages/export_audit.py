@@ -12,8 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from journeys import storage
+from journeys.models import ConsentPurpose
+from journeys.visibility import CaseScope
 from pages import ui
+
+
+def held(
+    db: Database, family_ids: list[int] | None, scope: CaseScope, purpose: ConsentPurpose
+) -> tuple[list[str], str]:
+    """The case codes an export for ``purpose`` holds (consenting families in ``scope``,
+    archetypes never) and the purpose's German label: what its download will log."""
+    consenting = storage.privacy.for_purpose(db, family_ids, purpose)
+    return storage.audit.export_codes(db, consenting, scope.teams), purpose.label
 
 
 def audited_export(

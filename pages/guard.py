@@ -23,7 +23,7 @@ from journeys import storage
 from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.permissions import Permission, User
-from journeys.visibility import CaseScope
+from journeys.visibility import ARCHETYPE_TEAM, CaseScope
 from pages import auth, ui
 
 T = TypeVar("T")
@@ -182,3 +182,19 @@ def visible_workshops(user: User, workshops: list[W]) -> list[W]:
     teams = case_scope(user).teams
     ids = storage.journey_ids_in_teams(ui.db(), [w.journey_id for w in workshops], teams)
     return [w for w in workshops if w.journey_id in ids]
+
+
+def reads_family_words(viewer: User, workshop: _OnJourney) -> bool:
+    """Whether ``viewer`` sees the family's own words (perspective, quote) in this workshop.
+
+    A guest of this workshop does: the facilitator invited them to work on exactly that.
+    An account does only if it may read the family case by case (its team, or an
+    archetype); a colleague or analyst who joined with the code sees the steps without
+    them (``PresenterStep.without_own_words``).
+    """
+    if viewer.is_guest:
+        return viewer.workshop_id == getattr(workshop, "id", None)
+    archetype = {ARCHETYPE_TEAM}  # invented personas: open to everyone
+    if storage.journey_ids_in_teams(ui.db(), [workshop.journey_id], archetype):
+        return True
+    return bool(visible_workshops(viewer, [workshop]))

@@ -87,7 +87,7 @@ def _join() -> None:
     )
     if participant is not None and me is not None:
         # In the family's trail: who joined by code, and whether they read its own words.
-        words = ww.reads_family_words(me, found)
+        words = guard.reads_family_words(me, found)
         storage.audit.workshop_joined(ui.db(), found.id or 0, me.username, with_words=words)
     if participant is not None:
         ss[TOKEN] = participant.token
@@ -260,7 +260,7 @@ def main() -> None:
         return
     _header(workshop, participant)
     me = auth.current_user()
-    if me is not None and not ww.reads_family_words(me, workshop):
+    if me is not None and not guard.reads_family_words(me, workshop):
         st.info(t("signin.workshop_no_words"), icon=":material/visibility_off:")
     live(workshop.id or 0, participant.id)
     _more(workshop, participant.id)

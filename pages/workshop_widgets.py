@@ -27,7 +27,6 @@ from journeys import workshop as wsd
 from journeys.errors import NotFoundError
 from journeys.i18n import t
 from journeys.models import Family, Journey, Role, Step
-from journeys.permissions import User
 from journeys.workshop import ItemKind, Participant, RankedBarrier, Workshop, WorkshopItem
 from pages import auth, guard, pii_guard, ui
 from pages import widgets as w
@@ -126,7 +125,7 @@ def scene(workshop: Workshop) -> Scene:
         step = journey.steps[min(max(workshop.position, 0), len(journey.steps) - 1)]
     view = wsd.step_view(db, workshop) if step else None
     viewer = auth.current_user()
-    if view is not None and (viewer is None or not reads_family_words(viewer, workshop)):
+    if view is not None and (viewer is None or not guard.reads_family_words(viewer, workshop)):
         view = view.without_own_words()  # joined by code, outside the family's team
     # Health tags (DSGVO Art. 9) only for a viewer with health rights; never for guests.
     if viewer is None or not viewer.sees_health:
@@ -140,22 +139,6 @@ def scene(workshop: Workshop) -> Scene:
             shown = [x for x in view.tags if x.barrier_key not in hidden]
             view = view.model_copy(update={"tags": shown})
     return Scene(workshop, journey, family, step, view)
-
-
-def reads_family_words(viewer: User, workshop: Workshop) -> bool:
-    """Whether ``viewer`` sees the family's own words (perspective, quote) in this workshop.
-
-    A guest of this workshop does: the facilitator invited them to work on exactly that.
-    An account does only if it may read the family case by case (its team, or an
-    archetype); a colleague or analyst who joined with the code sees the steps without
-    them (``PresenterStep.without_own_words``).
-    """
-    if viewer.is_guest:
-        return viewer.workshop_id == workshop.id
-    archetype = {visibility.ARCHETYPE_TEAM}  # invented personas: open to everyone
-    if storage.journey_ids_in_teams(ui.db(), [workshop.journey_id], archetype):
-        return True
-    return bool(guard.visible_workshops(viewer, [workshop]))
 
 
 def move(workshop_id: int, position: int, scope: str) -> None:
