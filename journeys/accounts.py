@@ -2,9 +2,10 @@
 
 The rules a data-protection officer asks about live here, in one small module without
 Streamlit or SQL: passwords are stored only as Argon2id hashes (argon2-cffi, a well-kept
-library, instead of home-made crypto), a password has at least ten characters, five
-wrong passwords in a row lock the account for fifteen minutes, and a session ends after
-thirty idle minutes (both configurable by an administrator, see ``AccessSettings``).
+library, instead of home-made crypto), a password has at least ten characters, wrong
+passwords make further attempts wait longer and longer (``journeys/throttle.py``; there
+is no lock-out an attacker could trigger), and a session ends after thirty idle minutes
+(configurable by an administrator, see ``AccessSettings``).
 Session tokens are random; the database keeps only their SHA-256 digest, so a copy of
 the database does not let anyone take over a running session.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import math
 import re
 import secrets
 from collections.abc import Iterable
@@ -44,6 +44,8 @@ class AccessSettings(Base):
 
     idle_minutes: int = Field(default=30, ge=5, le=720)
     session_hours: int = Field(default=12, ge=1, le=72)
+    # Wrong attempts before the first wait, and the longest wait of one device (minutes):
+    # see journeys/throttle.py. Names kept from the former lock-out, so stored settings hold.
     max_failures: int = Field(default=5, ge=3, le=20)
     lock_minutes: int = Field(default=15, ge=1, le=1440)
 
@@ -128,28 +130,6 @@ def clean_teams(teams: Iterable[str]) -> list[str]:
         if name and name not in out:
             out.append(name)
     return out
-
-
-# ---------------------------------------------------------------- lock-out
-
-
-def lock_after_failure(
-    failures: int, now: datetime, settings: AccessSettings
-) -> tuple[int, datetime | None]:
-    """The failure count and lock end after one more wrong password.
-
-    Reaching ``max_failures`` locks the account for ``lock_minutes`` and starts the count
-    again, so that after the lock a user has the full number of attempts once more.
-    """
-    failures += 1
-    if failures >= settings.max_failures:
-        return 0, now + timedelta(minutes=settings.lock_minutes)
-    return failures, None
-
-
-def minutes_left(until: datetime, now: datetime) -> int:
-    """Whole minutes until ``until``, at least 1 (for "noch 3 Minuten gesperrt")."""
-    return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
 # ---------------------------------------------------------------- sessions

@@ -9,7 +9,6 @@ on any error.
 from __future__ import annotations
 
 import argparse
-import getpass
 import re
 import sqlite3
 import sys
@@ -19,11 +18,10 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from journeys import accounts, cli_demo, eventlog, exchange, launch, paths, storage
+from journeys import cli_demo, cli_users, eventlog, exchange, launch, paths, storage
 from journeys.errors import InputError, ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
-from journeys.permissions import UserRole
 from journeys.private_files import open_private
 
 # Export writers by format: the dataset (JSON) or the event log (CSV, XES).
@@ -143,6 +141,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         partial.replace(args.out)
     finally:
         partial.unlink(missing_ok=True)
+    held = storage.privacy.for_purpose(db, family_ids, args.purpose)
+    storage.audit.dataset_exported(
+        db,
+        storage.audit.export_codes(db, held, None),
+        file_name=args.out.name,
+        purpose=args.purpose.label,
+    )
     if args.format == "json":
         print(t("exchange.cli_exported_json", n=count, path=args.out))
     else:
@@ -280,53 +285,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _account_role(text: str) -> str:
-    """An argparse type: a role an account may hold, refused in German otherwise."""
-    value = text.strip().lower()
-    accepted = [role.value for role in UserRole if role is not UserRole.GAST]
-    if value not in accepted:
-        raise argparse.ArgumentTypeError(
-            t("access.cli.bad_role", value=text, accepted=", ".join(accepted))
-        )
-    return value
-
-
-def _read_new_password(username: str) -> str:
-    """The new password: asked twice without echo at a terminal, else one line of stdin."""
-    if sys.stdin.isatty():
-        password = getpass.getpass(t("access.cli.prompt", username=username))
-        accounts.check_password(password, username, getpass.getpass(t("access.cli.prompt_again")))
-        return password
-    return sys.stdin.readline().rstrip("\r\n")
-
-
-def cmd_user_add(args: argparse.Namespace) -> int:
-    """Create an account (for admins on a server, e.g. the first administrator)."""
-    name = accounts.check_username(args.username)
-    password = _read_new_password(name)
-    accounts.check_password(password, name)
-    db = storage.connect(args.db)
-    user = storage.access.create_user(
-        db,
-        name,
-        password,
-        args.role,
-        display_name=args.display_name or "",
-        teams=args.team or (),
-        sees_health=args.sees_health,
-    )
-    roles = ", ".join(role.label for role in user.roles)
-    storage.audit.record(
-        db,
-        storage.audit.ANLAGE,
-        storage.audit.EINSTELLUNG,
-        user.username,
-        detail=t("access.audit_user_created", roles=roles),
-    )
-    print(t("access.cli.created", username=user.username, roles=roles))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zugangsatlas",
@@ -420,19 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(p)
     p.set_defaults(handler=cmd_restore)
 
-    p = commands.add_parser("user", help=t("access.cli.user_help"))
-    user_commands = p.add_subparsers(dest="user_command", required=True, metavar="BEFEHL")
-    p = user_commands.add_parser(
-        "add", help=t("access.cli.user_add_help"), description=t("access.cli.user_add_help")
-    )
-    p.add_argument("--username", required=True, help=t("access.cli.username_help"))
-    p.add_argument("--role", type=_account_role, action="append", required=True,
-                   help=t("access.cli.role_help"))  # fmt: skip
-    p.add_argument("--team", action="append", metavar="TEAM", help=t("access.cli.team_help"))
-    p.add_argument("--display-name", default="", help=t("access.cli.display_help"))
-    p.add_argument("--sees-health", action="store_true", help=t("access.cli.health_help"))
-    _db_argument(p)
-    p.set_defaults(handler=cmd_user_add)
+    cli_users.add_commands(commands, _db_argument)
     launch.add_start_command(commands, _db_argument)
     return parser
 

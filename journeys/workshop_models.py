@@ -218,6 +218,13 @@ class PresenterStep(Base):
     def is_first(self) -> bool:
         return self.number == 1
 
+    def without_own_words(self) -> PresenterStep:
+        """The step at archetype level: where, with whom, what barriers; without what the
+        family saw, brought, understood and felt, and without its quote. For a reader who
+        joined by code but may not read the family's case."""
+        blank = dict.fromkeys(("sees", "brings", "understands", "feels", "quote"), "")
+        return self.model_copy(update=blank)
+
     @property
     def is_last(self) -> bool:
         return self.number == self.total

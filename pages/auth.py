@@ -23,7 +23,7 @@ from journeys import accounts, pii, storage
 from journeys.errors import InputError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.permissions import User
-from pages import first_start, ui
+from pages import client, first_start, ui
 
 TOKEN_KEY = "auth_token"
 _NOTICE_KEY = "_auth_notice"
@@ -169,9 +169,10 @@ def _login_form() -> None:
     if not submitted:
         return
     try:
-        user = storage.access.verify_login(db, username, password)
+        # Wrong attempts are throttled per device and logged by storage.throttle, under
+        # the account's name or "unbekannt" (never what was typed).
+        user = storage.access.verify_login(db, username, password, client=client.client_id())
     except InputError as exc:
-        _audit(storage.audit.ANMELDUNG, username.strip()[:80], t("access.audit_login_failed"))
         st.error(str(exc), icon=":material/error:")
         return
     assert user.id is not None
@@ -206,7 +207,7 @@ def _guest_form() -> None:
         )
         return
     try:
-        token = storage.access.join_workshop(db, code, label)
+        token = storage.access.join_workshop(db, code, label, client=client.client_id())
     except ZugangsatlasError as exc:
         st.error(str(exc), icon=":material/error:")
         return

@@ -33,7 +33,7 @@ from journeys.i18n import t
 from journeys.models import ConsentPurpose
 from journeys.permissions import Permission
 from journeys.sheetimport import ImportPlan, Sheet
-from pages import guard, ui
+from pages import export_audit, guard, ui, widgets
 
 user = guard.require(Permission.CASES_EXPORT)
 
@@ -51,7 +51,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 def md(text: str) -> str:
     """Text from a file (names, cell values in problems) escaped for Streamlit Markdown."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return widgets.no_links(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def file_hash(data: bytes) -> str:
@@ -228,6 +228,7 @@ def prepared_downloads(
     enabled: bool,
     build: Callable[[], dict[str, bytes]],
     families: int,
+    audit: tuple[list[str], str] = ([], ""),
 ) -> None:
     """A "prepare" button that builds the files, then their download buttons.
 
@@ -254,10 +255,11 @@ def prepared_downloads(
     for kind, data in files.items():
         st.download_button(
             t(f"data_page.export.download_{kind}"),
-            data=ui.audited(
+            data=export_audit.audited_export(  # logs the families and the purpose
                 guard.export_bytes(Permission.CASES_EXPORT, data),
                 file_name=export_file_name(kind, today),
-                object_type=storage.audit.DATENSATZ,
+                codes=audit[0],
+                purpose=audit[1],
             ),
             file_name=export_file_name(kind, today),
             mime=mime[kind],
@@ -274,6 +276,7 @@ def export_tab(db: Database) -> None:
     purpose, consenting = export_purpose(db, family_ids)
     allowed = guard.export_scope(user)
     scope = (ui.version(), None if family_ids is None else tuple(family_ids), allowed, purpose)
+    audit = export_audit.held(db, family_ids, allowed, purpose)  # for the audit log
     st.subheader(t("data_page.export.json_heading"))
     st.caption(t("data_page.export.json_caption"))
     prepared_downloads(
@@ -285,6 +288,7 @@ def export_tab(db: Database) -> None:
             lambda: {"json": exchange.export_json(db, family_ids, scope=allowed, purpose=purpose)},
         ),
         consenting,
+        audit,
     )
     st.subheader(t("data_page.export.eventlog_heading"))
     st.caption(t("data_page.export.eventlog_caption"))
@@ -300,6 +304,7 @@ def export_tab(db: Database) -> None:
             },
         ),
         consenting,
+        audit,
     )
 
 

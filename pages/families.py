@@ -38,7 +38,7 @@ from journeys.models import (
     new_case_code,
 )
 from journeys.permissions import Permission
-from pages import guard, pii_guard, team_choice, ui
+from pages import guard, pii_guard, team_choice, ui, widgets
 from pages import journey_extras as jx
 from pages.consent_panel import consent_panel
 
@@ -82,7 +82,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 def md(text: str) -> str:
     """``text`` escaped for Streamlit Markdown: user text never becomes formatting or a link."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return widgets.no_links(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def _restore(key: str, allowed: Iterable[Any] | None = None) -> None:

@@ -23,7 +23,7 @@ from journeys import storage
 from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.permissions import Permission, User
-from journeys.visibility import CaseScope
+from journeys.visibility import ARCHETYPE_TEAM, CaseScope
 from pages import auth, ui
 
 T = TypeVar("T")
@@ -76,7 +76,18 @@ def require(permission: Permission) -> User:
     if user is None or not user.may(permission):
         refuse(user, permission)
     _page_permission.set(permission)
+    storage.scope.limit_to(_write_teams(user, permission))
     return user
+
+
+# Pages that write into families: their saves are limited to the user's case teams,
+# re-checked in each save's transaction (``journeys/storage/scope.py``).
+_CASE_WRITING = frozenset({Permission.CASES, Permission.WORKSHOP_RUN})
+
+
+def _write_teams(user: User, permission: Permission | None) -> frozenset[str] | None:
+    """The teams ``user`` may write families of on a page needing ``permission``."""
+    return case_scope(user).teams if permission in _CASE_WRITING else None
 
 
 # The permission of the page being drawn in this run: ``guarded`` remembers it for the
@@ -102,9 +113,11 @@ def guarded(callback: Callable[..., T]) -> Callable[..., T | None]:
         if user is None or (permission is not None and not user.may(permission)):
             return None
         actor = storage.audit.current_actor.set(user.username)
+        teams = storage.scope.write_teams.set(_write_teams(user, permission))
         try:
             return callback(*args, **kwargs)
         finally:
+            storage.scope.write_teams.reset(teams)
             storage.audit.current_actor.reset(actor)
 
     return run
@@ -169,3 +182,19 @@ def visible_workshops(user: User, workshops: list[W]) -> list[W]:
     teams = case_scope(user).teams
     ids = storage.journey_ids_in_teams(ui.db(), [w.journey_id for w in workshops], teams)
     return [w for w in workshops if w.journey_id in ids]
+
+
+def reads_family_words(viewer: User, workshop: _OnJourney) -> bool:
+    """Whether ``viewer`` sees the family's own words (perspective, quote) in this workshop.
+
+    A guest of this workshop does: the facilitator invited them to work on exactly that.
+    An account does only if it may read the family case by case (its team, or an
+    archetype); a colleague or analyst who joined with the code sees the steps without
+    them (``PresenterStep.without_own_words``).
+    """
+    if viewer.is_guest:
+        return viewer.workshop_id == getattr(workshop, "id", None)
+    archetype = {ARCHETYPE_TEAM}  # invented personas: open to everyone
+    if storage.journey_ids_in_teams(ui.db(), [workshop.journey_id], archetype):
+        return True
+    return bool(visible_workshops(viewer, [workshop]))

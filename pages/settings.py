@@ -32,7 +32,7 @@ from journeys.i18n import t
 from journeys.models import Service, Stage
 from journeys.permissions import Permission
 from journeys.reference import unique_key
-from pages import guard, join_address_panel, pii_guard, ui
+from pages import guard, join_address_panel, pii_guard, ui, widgets
 
 user = guard.require(Permission.SETTINGS)
 
@@ -47,7 +47,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 
 def _md(text: str) -> str:
     """User text escaped for Streamlit Markdown (labels of expanders), so it shows as typed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return widgets.no_links(_MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def _lines(text: str | None) -> list[str]:

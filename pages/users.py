@@ -20,8 +20,10 @@ from pages import guard, teams_admin, ui
 ACCOUNT_ROLES = [role for role in UserRole if role is not UserRole.GAST]
 
 
-def _audit(action: str, username: str, detail: str) -> None:
-    storage.audit.record(ui.db(), action, storage.audit.EINSTELLUNG, username, detail=detail)
+def _audit(action: str, username: str, detail: str, object_type: str | None = None) -> None:
+    """Log an account change under the object type "Benutzerkonto" (or ``object_type``)."""
+    kind = object_type or storage.audit.BENUTZER
+    storage.audit.record(ui.db(), action, kind, username, detail=detail)
 
 
 def _roles_label(roles: list[UserRole]) -> str:
@@ -120,7 +122,12 @@ def new_account_form() -> None:
         _audit(
             storage.audit.ANLAGE,
             user.username,
-            t("access.audit_user_created", roles=_roles_label(user.roles)),
+            t(
+                "signin.audit_user_created",
+                roles=_roles_label(user.roles),
+                teams=", ".join(user.teams) or "–",
+                health=_yes_no(user.sees_health),
+            ),
         )
     if attempt.ok:
         # Empty form for the next account: roles and teams must not carry over to it.
@@ -196,7 +203,7 @@ def _unlock(account: Account) -> None:
     if st.button(t("access.users.unlock"), key=f"users_unlock_{user_id}"):
         with ui.saving(t("access.users.unlocked")) as attempt:
             storage.access.unlock(ui.db(), user_id)
-            _audit(storage.audit.AENDERUNG, account.user.username, t("access.audit_unlocked"))
+            _audit(storage.audit.AENDERUNG, account.user.username, t("signin.audit_unlocked"))
         if attempt.ok:
             st.rerun()
 
@@ -245,7 +252,12 @@ def settings_form() -> None:
     if submitted:
         with ui.saving(t("access.users.settings_saved")) as attempt:
             storage.access.save_settings(db, AccessSettings(**values))
-            _audit(storage.audit.AENDERUNG, "anmeldung", t("access.audit_settings"))
+            _audit(
+                storage.audit.AENDERUNG,
+                "anmeldung",
+                t("access.audit_settings"),
+                storage.audit.EINSTELLUNG,
+            )
         if attempt.ok:
             st.rerun()
 

@@ -9,6 +9,7 @@ shown where the action lives, instead of stopping the whole page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,9 @@ T = TypeVar("T")
 # Characters with a meaning in Streamlit Markdown (CommonMark, directives such as
 # ``:red[...]``, LaTeX ``$``, tables ``|``, HTML ``<``): escaped in user text.
 _MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$=\"'&")
+# Where GFM would start a bare link: the scheme before ":", "www" before ".", and "@".
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?:(?:https?|ftp|mailto|xmpp)(?=\\?:)|www(?=\\?\.)|@)")
 _ERRORS = "_widget_errors"
 EMOTIONS = (-2, -1, 0, 1, 2)
 SEVERITIES = (1, 2, 3)
@@ -46,7 +50,18 @@ def md(text: str) -> str:
     turn into links, colours, headings or HTML.
     """
     flat = " ".join(str(text).split())
-    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in flat)
+    return no_links("".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in flat))
+
+
+def no_links(text: str) -> str:
+    """Text in which Streamlit's Markdown finds no bare URL or e-mail address to link.
+
+    Escaping is not enough: GitHub-flavoured Markdown links ``https://…``, ``www.…`` and
+    ``name@domain`` *after* escapes are resolved. An invisible word joiner (U+2060) after
+    ``http(s)``, ``www`` and ``@`` breaks those patterns; the text looks the same and a
+    link typed into a case note stays text (nobody clicks a planted link in the app).
+    """
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)
 
 
 def month_label(month: str) -> str:

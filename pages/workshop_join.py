@@ -16,10 +16,11 @@ from __future__ import annotations
 import streamlit as st
 
 from journeys import storage
+from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.permissions import Permission
 from journeys.workshop import ItemKind, Participant, Workshop, WorkshopStatus
-from pages import auth, guard, pii_guard, ui
+from pages import auth, client, guard, pii_guard, ui
 from pages import widgets as w
 from pages import workshop_widgets as ww
 
@@ -70,15 +71,24 @@ def _join() -> None:
     label = str(ss.get("wj_label") or "").strip()
     if not pii_guard.confirm_free_text({t("workshop_pages.join_label"): label}, PII, show=False):
         return  # the warning shows under the form; ticking its box joins
-    found = storage.workshops.find_open_workshop(ui.db(), code) if code.strip() else None
-    if found is None:
-        w.fail(SCOPE, t("workshop_pages.code_unknown"))
+    me = auth.current_user()
+    actor = me.username if me is not None else storage.throttle.UNKNOWN_NAME
+    try:  # wrong codes are throttled per device and logged (storage.throttle)
+        found = storage.throttle.find_workshop_by_code(
+            ui.db(), code, client.client_id(), actor, unknown=t("workshop_pages.code_unknown")
+        )
+    except ZugangsatlasError as exc:
+        w.fail(SCOPE, str(exc))
         return
     participant = w.run_action(
         SCOPE,
         lambda: storage.workshops.join(ui.db(), found.id or 0, label),
         success=t("workshop_pages.joined", title=found.title),
     )
+    if participant is not None and me is not None:
+        # In the family's trail: who joined by code, and whether they read its own words.
+        words = guard.reads_family_words(me, found)
+        storage.audit.workshop_joined(ui.db(), found.id or 0, me.username, with_words=words)
     if participant is not None:
         ss[TOKEN] = participant.token
         ss.pop(DRAWN_POSITION, None)
@@ -249,6 +259,9 @@ def main() -> None:
         st.warning(t("workshop_pages.workshop_gone"))
         return
     _header(workshop, participant)
+    me = auth.current_user()
+    if me is not None and not guard.reads_family_words(me, workshop):
+        st.info(t("signin.workshop_no_words"), icon=":material/visibility_off:")
     live(workshop.id or 0, participant.id)
     _more(workshop, participant.id)
 

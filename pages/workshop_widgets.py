@@ -112,8 +112,10 @@ def scene(workshop: Workshop) -> Scene:
     if journey.steps:
         step = journey.steps[min(max(workshop.position, 0), len(journey.steps) - 1)]
     view = wsd.step_view(db, workshop) if step else None
-    # Health tags (DSGVO Art. 9) only for a viewer with health rights; never for guests.
     viewer = auth.current_user()
+    if view is not None and (viewer is None or not guard.reads_family_words(viewer, workshop)):
+        view = view.without_own_words()  # joined by code, outside the family's team
+    # Health tags (DSGVO Art. 9) only for a viewer with health rights; never for guests.
     if viewer is None or not viewer.sees_health:
         taxonomy = ui.taxonomy()
         journey = visibility.hide_health(journey, taxonomy)

@@ -2168,6 +2168,7 @@ def step_month_range(db: Database) -> tuple[str | None, str | None]:
 # ``_now``, ``migrations``, ``_check_version``) from ``journeys.storage``, so it is
 # imported here, last; the order of these imports is the order its migrations apply in.
 # isort: off
+from journeys.storage import scope as scope  # noqa: E402
 from journeys.storage import workshops as workshops  # noqa: E402
 from journeys.storage import access as access  # noqa: E402
 from journeys.storage import dependencies as dependencies  # noqa: E402
@@ -2177,4 +2178,5 @@ from journeys.storage import privacy as privacy  # noqa: E402
 from journeys.storage import teams as teams  # noqa: E402
 from journeys.storage import teams as _teams  # noqa: E402  (``teams`` is also a parameter name)
 from journeys.storage import join_address as join_address  # noqa: E402
+from journeys.storage import throttle as throttle  # noqa: E402
 # isort: on

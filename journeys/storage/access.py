@@ -24,6 +24,7 @@ from journeys.models import Base
 from journeys.permissions import User, UserRole
 from journeys.storage import _immediate, get_meta, migrations
 from journeys.storage import _set_meta as set_meta
+from journeys.throttle import UNKNOWN_CLIENT
 
 # A session's "last seen" stamp is written at most this often (seconds): every page run
 # reads the session, and one write per click would be needless lock traffic.
@@ -306,67 +307,54 @@ def set_password(db: Database, user_id: int, password: str, *, repeated: str | N
             [password_hash, user_id],
         )
         db.execute("DELETE FROM sessions WHERE user_id = ?", [user_id])
+    unlock(db, user_id)
 
 
 def unlock(db: Database, user_id: int) -> None:
-    """Lift a lock-out after too many wrong passwords."""
-    with _immediate(db):
-        _row(db, user_id)
-        db.execute(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user_id]
-        )
+    """Lift every wait after wrong passwords for this account (``storage.throttle.unlock``)."""
+    from journeys.storage import throttle
+
+    throttle.unlock(db, _row(db, user_id)["username"])
 
 
 def is_locked(db: Database, user_id: int, now: datetime | None = None) -> bool:
-    """Whether the account is locked out right now."""
-    until = _parse(_row(db, user_id)["locked_until"])
-    return until is not None and until > _utc(now)
+    """Whether a new device must wait before signing in to this account right now."""
+    from journeys.storage import throttle
+
+    return throttle.account_waiting(db, _row(db, user_id)["username"], now)
 
 
 # ---------------------------------------------------------------- signing in
 
 
-def verify_login(db: Database, username: str, password: str, now: datetime | None = None) -> User:
+def verify_login(
+    db: Database, username: str, password: str, now: datetime | None = None, *, client: str = ""
+) -> User:
     """The account for this username and password, or ``InputError`` with a German reason.
 
-    A wrong password counts towards the lock-out; a locked account is refused without
-    even looking at the password. Unknown usernames get the same message as wrong
-    passwords (and take as long), so the answer does not reveal which accounts exist.
+    ``client`` is the device's address (``pages/client.py``). An attempt that comes before
+    the wait after earlier failures is over is refused without looking at the password
+    (``storage.throttle``: per client strict, per account name gentle; no hard lock).
+    Unknown usernames get the same message as wrong passwords, count the same way and take
+    as long (a dummy hash is verified), so the answer does not reveal which accounts exist.
     """
+    from journeys.storage import throttle
+
     moment = _utc(now)
-    settings = get_settings(db)
+    client = client or UNKNOWN_CLIENT
+    throttle.refuse_if_waiting(db, client, username, moment)
     rows = list(db.query("SELECT * FROM users WHERE username = ?", [username.strip()]))
     if not rows:
         accounts.burn_time(password)
-        raise InputError(t("access.login_failed"))
+        raise InputError(throttle.sign_in_failed(db, client, username, None, moment))
     row = rows[0]
-    locked = _parse(row["locked_until"])
-    if locked is not None and locked > moment:
-        raise InputError(t("access.locked", minutes=accounts.minutes_left(locked, moment)))
     if not accounts.verify_password(row["password_hash"], password):
-        _count_failure(db, row["id"], moment, settings)
-        raise InputError(_failure_message(db, row["id"], moment))
+        raise InputError(throttle.sign_in_failed(db, client, username, row["username"], moment))
+    throttle.sign_in_succeeded(db, client, username, moment)
     if not row["active"]:
         raise InputError(t("access.inactive"))
     _record_login(db, row["id"], moment, rehash=password)
     return _user_from_row({**row, "failed_logins": 0})
-
-
-def _count_failure(db: Database, user_id: int, moment: datetime, settings: AccessSettings) -> None:
-    with _immediate(db):
-        failures = int(_row(db, user_id)["failed_logins"])
-        count, until = accounts.lock_after_failure(failures, moment, settings)
-        db.execute(
-            "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-            [count, _stamp(until) if until else None, user_id],
-        )
-
-
-def _failure_message(db: Database, user_id: int, moment: datetime) -> str:
-    locked = _parse(_row(db, user_id)["locked_until"])
-    if locked is not None and locked > moment:
-        return t("access.locked_now", minutes=accounts.minutes_left(locked, moment))
-    return t("access.login_failed")
 
 
 def _record_login(db: Database, user_id: int, moment: datetime, rehash: str | None) -> None:
@@ -505,14 +493,20 @@ def _guest(db: Database, workshop_id: int | None, participant_id: int) -> User |
     return accounts.guest_user(found.label, workshop_id, participant_id)
 
 
-def join_workshop(db: Database, join_code: str, label: str) -> str:
-    """Join the open workshop with this code as a guest; return the guest's session token."""
-    from journeys.storage import workshops
+def join_workshop(db: Database, join_code: str, label: str, *, client: str = "") -> str:
+    """Join the open workshop with this code as a guest; return the guest's session token.
 
-    workshop = workshops.find_open_workshop(db, join_code)
-    if workshop is None or workshop.id is None:
-        raise InputError(t("access.guest_no_workshop"))
+    Wrong codes are throttled per ``client`` and logged (``storage.throttle``); the join is
+    logged in the family's trail, since a guest reads the family's own words.
+    """
+    from journeys.storage import audit, throttle, workshops
+
+    guest = accounts.GUEST_PREFIX.strip(": ")
+    workshop = throttle.find_workshop_by_code(db, join_code, client or UNKNOWN_CLIENT, guest)
+    assert workshop.id is not None
     participant = workshops.join(db, workshop.id, label)
+    actor = f"{accounts.GUEST_PREFIX}{participant.label}"[:200]
+    audit.workshop_joined(db, workshop.id, actor, with_words=True)
     return open_session(db, participant_id=participant.id, workshop_id=workshop.id)
 
 

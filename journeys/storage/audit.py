@@ -17,6 +17,8 @@ signed-in username on every run; command-line tools and tests leave the default 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +27,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from journeys.i18n import t
-from journeys.storage import _immediate, _now, migrations
+from journeys.storage import ARCHETYPE_TEAM, _immediate, _now, migrations, scope
 
 current_actor: ContextVar[str] = ContextVar("current_actor", default="system")
 
@@ -58,6 +60,9 @@ WORKSHOP = "workshop"
 OBJECT_TYPES = (
     FAMILIE, DATENSATZ, AUSWERTUNG, BERICHT, PROTOKOLL, EINSTELLUNG, BENUTZER, WORKSHOP,
 )  # fmt: skip
+
+# Entries that record a change of a family: ``record`` re-checks the team scope for them.
+WRITE_ACTIONS = frozenset({ANLAGE, AENDERUNG, LOESCHUNG, ANONYMISIERUNG})
 
 DEFAULT_LIMIT = 5_000
 COLUMNS = ("id", "at", "actor", "action", "object_type", "object_id", "detail")
@@ -114,6 +119,9 @@ def record(
     shares its fate. Outside one (a view, a download) it is its own small transaction,
     which does not move the data version: looking at data must not invalidate caches.
     """
+    if object_type == FAMILIE and action in WRITE_ACTIONS:
+        # A save into a family: the acting user's teams are re-checked in its transaction.
+        scope.check_family(db, "" if object_id is None else str(object_id))
     row = [
         _now(),
         actor or current_actor.get(),
@@ -288,6 +296,60 @@ def measure_saved(db: Database, measure_id: int, *, created: bool) -> None:
 def measure_deleted(db: Database, measure_id: int) -> None:
     """Call before the delete."""
     measure_changed(db, measure_id, "audit.detail.measure_deleted")
+
+
+def workshop_joined(db: Database, workshop_id: int, actor: str, *, with_words: bool) -> None:
+    """Log, in the family's trail, that someone joined a workshop on its journey by code.
+
+    Whoever joins reads the family's steps (with its own words, or without them for a
+    reader outside the family's team). Workshops on invented archetypes are not logged.
+    """
+    row = db.execute(
+        "SELECT w.title, f.code, f.team FROM workshops w JOIN journeys j ON j.id = w.journey_id"
+        " JOIN families f ON f.id = j.family_id WHERE w.id = ?",
+        [workshop_id],
+    ).fetchone()
+    if row is None or row[2] == ARCHETYPE_TEAM:
+        return
+    how = t("signin.audit_read_words" if with_words else "signin.audit_read_plain")
+    detail = t("signin.audit_workshop_read", title=row[0], how=how)
+    record(db, ANSICHT, FAMILIE, row[1], detail, actor=actor)
+
+
+def export_codes(
+    db: Database, family_ids: list[int] | None, teams: Collection[str] | None
+) -> list[str]:
+    """The case codes of ``family_ids`` (``None``: every family) within ``teams``
+    (``None``: any team), archetypes left out: the families an export holds."""
+    clauses = ["team <> ?"]
+    params: list[Any] = [ARCHETYPE_TEAM]
+    if family_ids is not None:
+        clauses.append("id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(int(i) for i in family_ids)))
+    if teams is not None:
+        clauses.append("team IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(teams)))
+    sql = f"SELECT code FROM families WHERE {' AND '.join(clauses)} ORDER BY code"
+    return [row[0] for row in db.execute(sql, params)]
+
+
+def dataset_exported(
+    db: Database, codes: list[str], *, file_name: str, purpose: str, actor: str | None = None
+) -> None:
+    """Log an export of case data: one entry for the file, naming its families and purpose,
+    and one in each family's trail, all in one transaction."""
+    with _immediate(db):
+        detail = t(
+            "signin.audit_export_detail",
+            file=file_name,
+            purpose=purpose,
+            n=len(codes),
+            codes=", ".join(codes) or "–",
+        )
+        record(db, EXPORT, DATENSATZ, "", detail, actor=actor)
+        each = t("signin.audit_exported", file=file_name, purpose=purpose)
+        for code in codes:
+            record(db, EXPORT, FAMILIE, code, each, actor=actor)
 
 
 def dataset_inserted(db: Database, families: int, journeys: int, steps: int) -> None:

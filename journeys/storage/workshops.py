@@ -270,15 +270,15 @@ def close_workshop(db: Database, workshop_id: int) -> Workshop:
 
 
 def reopen_workshop(db: Database, workshop_id: int) -> Workshop:
-    """Open a closed workshop again; if another open workshop took its code, it gets a new one."""
+    """Open a closed workshop again, with a new join code.
+
+    A code expires when its workshop ends: whoever noted it down (or guessed it) during
+    the first session cannot use it for the next one. Participants who joined stay in.
+    """
     with write(db):
         workshop = get_workshop(db, workshop_id)
         if not workshop.is_open:
-            taken = db.execute(
-                "SELECT 1 FROM workshops WHERE join_code = ? AND status = 'offen' AND id != ?",
-                [workshop.join_code, workshop_id],
-            ).fetchone()
-            code = _free_code(db) if taken else workshop.join_code
+            code = _free_code(db)
             db.execute(
                 "UPDATE workshops SET status = 'offen', closed_at = NULL, join_code = ?,"
                 " version = version + 1 WHERE id = ?",

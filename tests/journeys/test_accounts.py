@@ -1,4 +1,5 @@
-"""Accounts and sessions: hashes only, German refusals, lock-out, timeouts, guests, CLI."""
+"""Accounts and sessions: hashes only, German refusals, waits after failures, timeouts,
+guests, CLI."""
 
 from __future__ import annotations
 
@@ -119,34 +120,33 @@ def test_wrong_password_and_unknown_name_get_the_same_german_message(
     assert str(wrong.value) == str(unknown.value) == t("access.login_failed")
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(
+def test_wrong_passwords_make_the_next_attempt_wait_instead_of_locking(
     db: Database, coach: int
 ) -> None:
     for attempt in range(4):
         with pytest.raises(InputError, match="falsch"):
             storage.access.verify_login(db, "k.berger", f"falsch-{attempt}-xyz", now=T0)
-    with pytest.raises(InputError, match="jetzt für 15 Minuten gesperrt"):
+    with pytest.raises(InputError, match="Bitte warten Sie 5 Sekunden"):
         storage.access.verify_login(db, "k.berger", "falsch-5-xyz", now=T0)
     assert storage.access.is_locked(db, coach, now=T0)
-    # Locked: even the right password is refused, and says how long.
-    with pytest.raises(InputError, match="gesperrt – noch 10 Minuten"):
-        storage.access.verify_login(db, "k.berger", PASSWORD, now=T0 + timedelta(minutes=5))
-    # After the lock the right password works again.
-    user = storage.access.verify_login(db, "k.berger", PASSWORD, now=T0 + timedelta(minutes=15))
+    # While waiting even the right password is refused, and says how long.
+    with pytest.raises(InputError, match="Bitte warten Sie noch 3 Sekunden"):
+        storage.access.verify_login(db, "k.berger", PASSWORD, now=T0 + timedelta(seconds=2))
+    # After the wait the right password works again: there is no lock to wait out.
+    user = storage.access.verify_login(db, "k.berger", PASSWORD, now=T0 + timedelta(seconds=5))
     assert user.id == coach
-    assert storage.access.list_users(db)[0].failed_logins == 0
 
 
-def test_the_lock_out_counts_across_connections_and_an_admin_can_lift_it(
+def test_the_waits_count_across_connections_and_an_admin_can_lift_them(
     db: Database, coach: int, tmp_path: Path
 ) -> None:
     other = storage.connect(tmp_path / "t.db")  # a second server process
-    for n in range(5):
+    for n in range(6):
         with pytest.raises(InputError):
-            storage.access.verify_login(db if n % 2 else other, "k.berger", "nein-nein-nein")
-    assert storage.access.is_locked(db, coach)
+            storage.access.verify_login(db if n % 2 else other, "k.berger", "nein-nein", now=T0)
+    assert storage.access.is_locked(db, coach, now=T0)
     storage.access.unlock(db, coach)
-    assert storage.access.verify_login(other, "k.berger", PASSWORD).id == coach
+    assert storage.access.verify_login(other, "k.berger", PASSWORD, now=T0).id == coach
 
 
 def test_a_right_password_resets_the_failure_count(db: Database, coach: int) -> None:
@@ -155,7 +155,7 @@ def test_a_right_password_resets_the_failure_count(db: Database, coach: int) -> 
         with pytest.raises(InputError):
             storage.access.verify_login(db, "k.berger", "vertippt-vertippt", now=T0)
     storage.access.verify_login(db, "k.berger", PASSWORD, now=T0)
-    with pytest.raises(InputError) as refused:  # a fresh count: no lock warning yet
+    with pytest.raises(InputError) as refused:  # a fresh count: no wait yet
         storage.access.verify_login(db, "k.berger", "vertippt-vertippt", now=T0)
     assert str(refused.value) == t("access.login_failed")
 

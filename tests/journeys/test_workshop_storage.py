@@ -140,9 +140,13 @@ def test_the_position_stays_within_the_journey(db: Database, workshop: Workshop)
 def test_close_and_reopen(db: Database, workshop: Workshop) -> None:
     closed = ws.close_workshop(db, workshop.id)
     assert closed.status is WorkshopStatus.ABGESCHLOSSEN and closed.closed_at is not None
+    assert ws.find_open_workshop(db, workshop.join_code) is None, "the code ended with it"
     reopened = ws.reopen_workshop(db, workshop.id)
     assert reopened.is_open and reopened.closed_at is None
-    assert reopened.join_code == workshop.join_code
+    # Reopened with a new code: the old one stays expired.
+    assert reopened.join_code != workshop.join_code
+    assert ws.find_open_workshop(db, workshop.join_code) is None
+    assert ws.find_open_workshop(db, reopened.join_code) == reopened
 
 
 def test_the_audit_trail_names_the_family_not_the_title(

@@ -1,4 +1,4 @@
-"""Signing in to the whole app (app.py): first start, login, lock-out, forged state,
+"""Signing in to the whole app (app.py): first start, login, waits after failures, forged state,
 timeout, sign-out, workshop guests; and the user administration page."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from journeys import accounts, demo, storage
 from journeys.i18n import t
 from journeys.permissions import User, UserRole
+from pages import client
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -138,14 +139,44 @@ def test_a_wrong_password_gets_a_german_message_and_nothing_opens(coach: User) -
     assert TOKEN not in at.session_state
 
 
-def test_five_wrong_passwords_lock_the_account(coach: User) -> None:
+def _from(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    """The sign-in form sees requests from ``address`` (AppTest has no real client)."""
+    monkeypatch.setattr(client, "client_id", lambda: address)
+
+
+def test_wrong_passwords_make_this_device_wait_while_the_usual_device_signs_in(
+    coach: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The coach has signed in at the office before.
+    _from(monkeypatch, "198.51.100.7")
+    log_in(open_app(), "k.berger", PASSWORD)
+    # Someone elsewhere guesses.
+    _from(monkeypatch, "203.0.113.66")
     at = open_app()
-    for n in range(5):
-        log_in(at, "k.berger", f"daneben-{n}-daneben")
-    assert "15 Minuten gesperrt" in errors(at)
+    log_in(at, "k.berger", "daneben-daneben")
+    assert errors(at) == t("access.login_failed")
+    # Many more guesses, stamped a little ahead so that the wait still runs below.
+    ahead = datetime.now(UTC) + timedelta(minutes=5)
+    db = storage.connect()
+    for _ in range(8):
+        storage.throttle.sign_in_failed(db, "203.0.113.66", "k.berger", "k.berger", now=ahead)
     log_in(at, "k.berger", PASSWORD)
-    assert "gesperrt" in errors(at)
+    assert errors(at).startswith("Zu viele Fehlversuche. Bitte warten Sie noch")
     assert shows_only_sign_in(at)
+    # Meanwhile the coach signs in at the office as always.
+    _from(monkeypatch, "198.51.100.7")
+    office = log_in(open_app(), "k.berger", PASSWORD)
+    assert titles(office)[0] == t("families.title")
+
+
+def test_known_and_unknown_names_get_the_same_message_on_the_form(
+    coach: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _from(monkeypatch, "192.0.2.1")
+    known = log_in(open_app(), "k.berger", "daneben-daneben")
+    _from(monkeypatch, "192.0.2.2")
+    unknown = log_in(open_app(), "niemand.hier", "daneben-daneben")
+    assert errors(known) == errors(unknown) == t("access.login_failed")
 
 
 # ---------------------------------------------------------------- forged state
@@ -266,6 +297,11 @@ def test_an_admin_creates_an_account_that_can_sign_in(demo_db: Database) -> None
         [demo.DEMO_TEAM],
         True,
     )
+    # The audit log says which roles and teams the account was given, as "Benutzerkonto".
+    made = storage.audit.query(demo_db, object_id="a.yilmaz", action=storage.audit.ANLAGE)
+    assert made["object_type"].tolist() == [storage.audit.BENUTZER]
+    assert f"Teams: {demo.DEMO_TEAM}" in made["detail"].iloc[0]
+    assert "Rollen: Coach" in made["detail"].iloc[0]
 
 
 def test_a_too_short_password_is_refused_in_german(demo_db: Database) -> None:
@@ -293,9 +329,11 @@ def test_an_admin_changes_roles_and_deactivates_an_account(demo_db: Database, co
 
 def test_an_admin_unlocks_and_resets_a_password(demo_db: Database, coach: User) -> None:
     assert coach.id is not None
-    for _ in range(5):
-        with pytest.raises(Exception, match="falsch"):
-            storage.access.verify_login(demo_db, "k.berger", "daneben-daneben")
+    # Failures stamped a little ahead, so that the wait is still running when the page looks.
+    ahead = datetime.now(UTC) + timedelta(minutes=5)
+    for _ in range(6):
+        with pytest.raises(Exception, match=r"falsch|warten"):
+            storage.access.verify_login(demo_db, "k.berger", "daneben-daneben", now=ahead)
     at, _ = open_users(demo_db)
     at.selectbox(key="users_pick").set_value(coach.id)
     run(at)

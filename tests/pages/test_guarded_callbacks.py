@@ -73,3 +73,17 @@ def test_a_save_after_the_account_was_deactivated_is_not_written(
     storage.access.update_user(db, coach.id, active=False)
     at.button(key=f"jse_{saved.id}_save").click().run()
     assert storage.get_step(db, saved.id or 0).feels == "unsicher"
+
+
+def test_a_save_after_the_coach_left_the_familys_team_is_not_written(
+    db: Database, step: tuple[Family, Step]
+) -> None:
+    family, saved = step
+    at = editor_with_typed_text(db, family, saved)
+    coach = storage.access.find_user(db, "coach.a")
+    assert coach is not None and coach.id is not None
+    storage.access.update_user(db, coach.id, teams=["Team Süd"])  # moved to another team
+    before = len(storage.audit.query(db))
+    at.button(key=f"jse_{saved.id}_save").click().run()
+    assert storage.get_step(db, saved.id or 0).feels == "unsicher"
+    assert len(storage.audit.query(db)) == before  # nothing written, nothing logged
