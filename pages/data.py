@@ -27,13 +27,13 @@ import streamlit as st
 from sqlite_utils import Database
 
 from barriers.export import csv_bytes
-from journeys import eventlog, exchange, sheetimport, storage, visibility
+from journeys import eventlog, exchange, importcheck, importlimits, sheetimport, storage, visibility
 from journeys.exchange import DatasetError, ImportSummary, Problem
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
 from journeys.permissions import Permission
 from journeys.sheetimport import ImportPlan, Sheet
-from pages import guard, ui
+from pages import guard, import_guard, ui
 
 user = guard.require(Permission.CASES_EXPORT)
 
@@ -104,7 +104,7 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 def show_problems(problems: list[Problem], key: str) -> None:
     """Every problem of a refused file: a short list in the error box, a long one as a
     table that can be searched, sorted and downloaded to work through in Excel."""
-    heading = t("data_page.problems.heading", n=len(problems))
+    heading = t("data_page.problems.heading", n=importlimits.total(problems))
     if len(problems) <= LIST_LIMIT:
         st.error(heading + "\n\n" + "\n".join(f"- {md(str(p))}" for p in problems))
         return
@@ -318,22 +318,40 @@ class JsonOutcome:
         return self.summary is not None and not self.problems
 
 
-def check_json_file(db: Database, data: bytes) -> JsonOutcome:
+def check_json_file(db: Database, data: bytes, name: str = "") -> JsonOutcome:
     """Check a dataset completely without writing anything."""
     try:
         teams = visibility.own_teams(user)  # families of the coach's own teams only
-        return JsonOutcome(exchange.import_json(db, data, check_only=True, teams=teams), [])
+        catalogue = import_guard.may_edit_catalogue(user)
+        summary = exchange.import_json(
+            db, data, check_only=True, teams=teams, catalogue=catalogue, filename=name
+        )
+        return JsonOutcome(summary, [])
     except DatasetError as exc:
         return JsonOutcome(None, exc.problems)
 
 
-def import_json_file(db: Database, data: bytes) -> JsonOutcome:
-    """Import a dataset, all or nothing (the file is checked again inside)."""
+def import_json_file(
+    db: Database, data: bytes, name: str = "", confirmed: bool = False
+) -> JsonOutcome:
+    """Import a dataset, all or nothing (the file is checked again inside); ``confirmed``:
+    the user chose to import despite text that looks like personal data."""
     try:
         teams = visibility.own_teams(user)  # checked again on the write
-        return JsonOutcome(exchange.import_json(db, data, teams=teams), [])
+        catalogue = import_guard.may_edit_catalogue(user)
+        summary = exchange.import_json(
+            db,
+            data,
+            teams=teams,
+            catalogue=catalogue,
+            personal_data_ok=confirmed,
+            filename=name,
+        )
+        return JsonOutcome(summary, [])
     except DatasetError as exc:
         return JsonOutcome(None, exc.problems)
+    except importcheck.PersonalDataError as exc:
+        return JsonOutcome(None, [Problem("", str(exc))])
 
 
 def json_summary_lines(summary: ImportSummary) -> list[str]:
@@ -365,8 +383,9 @@ def json_tab(db: Database) -> None:
     slot = "data_json_result"
     if st.button(t("data_page.json.check"), key="data_json_check", icon=":material/rule:"):
         with st.spinner(t("data_page.json.checking")):
-            keep(slot, key, check_json_file(db, data))
+            keep(slot, key, check_json_file(db, data, upload.name))
     outcome: JsonOutcome | None = recall(slot, key)
+    confirmed = True
     if outcome is not None and outcome.problems:
         show_problems(outcome.problems, "data_json")
     elif outcome is not None and outcome.summary is not None:
@@ -375,16 +394,17 @@ def json_tab(db: Database) -> None:
             t("data_page.json.ok") + "\n\n" + "\n".join(f"- {line}" for line in lines),
             icon=":material/task_alt:",
         )
+        confirmed = import_guard.confirmed_findings(outcome.summary.personal_data, "data_json")
     if st.button(
         t("data_page.json.import"),
         key="data_json_import",
         type="primary",
-        disabled=outcome is None or not outcome.ok,
+        disabled=outcome is None or not outcome.ok or not confirmed,
         help=t("data_page.json.import_help"),
         icon=":material/upload:",
     ):
         with st.spinner(t("data_page.json.importing")):
-            result = import_json_file(db, data)
+            result = import_json_file(db, data, upload.name, confirmed)
         st.session_state.pop(slot, None)
         if result.summary is None:
             show_problems(result.problems, "data_json_import")
@@ -501,18 +521,21 @@ def sheet_tab(db: Database) -> None:
     slot = "data_sheet_plan"
     if st.button(t("data_page.sheet.check"), key="data_sheet_check", icon=":material/rule:"):
         with st.spinner(t("data_page.sheet.checking")):
-            keep(slot, key, sheetimport.plan_import(db, sheet, mapping))
+            catalogue = import_guard.may_edit_catalogue(user)
+            keep(slot, key, sheetimport.plan_import(db, sheet, mapping, catalogue=catalogue))
     plan: ImportPlan | None = recall(slot, key)
+    confirmed = True
     if plan is not None and plan.problems:
         show_problems(plan.problems, "data_sheet")
     elif plan is not None:
         show_plan(plan)
+        confirmed = import_guard.confirmed_findings(plan.personal_data, "data_sheet")
     team = import_team()
     if st.button(
         t("data_page.sheet.import"),
         key="data_sheet_import",
         type="primary",
-        disabled=plan is None or not plan.ok or team is None,
+        disabled=plan is None or not plan.ok or team is None or not confirmed,
         help=t("data_page.sheet.import_help"),
         icon=":material/upload:",
     ):
@@ -523,7 +546,12 @@ def sheet_tab(db: Database) -> None:
         plan = replace(plan, families=families)  # type: ignore[type-var]
         try:
             with st.spinner(t("data_page.sheet.importing")):
-                summary = sheetimport.apply_import(db, plan)  # type: ignore[arg-type]
+                summary = sheetimport.apply_import(
+                    db,
+                    plan,  # type: ignore[arg-type]
+                    personal_data_ok=confirmed,
+                    kind=upload.name.rsplit(".", 1)[-1].upper(),
+                )
         except DatasetError as exc:
             show_problems(exc.problems, "data_sheet_import")
             return
