@@ -256,8 +256,9 @@ class DatasetError(InputError):
     """The file was not imported; ``problems`` lists every reason found."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        self.total = importlimits.total(problems if isinstance(problems, list) else self.problems)
+        kept = isinstance(problems, importlimits.ProblemList)
+        self.problems: list[Problem] = problems if kept else list(problems)  # type: ignore[assignment]
+        self.total = importlimits.total(self.problems)
         super().__init__(t("exchange.refused", n=self.total))
 
 
