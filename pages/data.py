@@ -27,7 +27,16 @@ import streamlit as st
 from sqlite_utils import Database
 
 from barriers.export import csv_bytes
-from journeys import eventlog, exchange, importcheck, importlimits, sheetimport, storage, visibility
+from journeys import (
+    eventlog,
+    exchange,
+    importlimits,
+    importrunner,
+    sheetimport,
+    storage,
+    visibility,
+)
+from journeys.errors import InputError
 from journeys.exchange import DatasetError, ImportSummary, Problem
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
@@ -323,12 +332,20 @@ def check_json_file(db: Database, data: bytes, name: str = "") -> JsonOutcome:
     try:
         teams = visibility.own_teams(user)  # families of the coach's own teams only
         catalogue = import_guard.may_edit_catalogue(user)
-        summary = exchange.import_json(
-            db, data, check_only=True, teams=teams, catalogue=catalogue, filename=name
+        summary = importrunner.json_import(  # in its own process: the server stays quick
+            user.username,
+            ui.db_path(),
+            data,
+            check_only=True,
+            teams=teams,
+            catalogue=catalogue,
+            filename=name,
         )
         return JsonOutcome(summary, [])
     except DatasetError as exc:
         return JsonOutcome(None, exc.problems)
+    except InputError as exc:  # the import process died
+        return JsonOutcome(None, [Problem("", str(exc))])
 
 
 def import_json_file(
@@ -339,8 +356,9 @@ def import_json_file(
     try:
         teams = visibility.own_teams(user)  # checked again on the write
         catalogue = import_guard.may_edit_catalogue(user)
-        summary = exchange.import_json(
-            db,
+        summary = importrunner.json_import(
+            user.username,
+            ui.db_path(),
             data,
             teams=teams,
             catalogue=catalogue,
@@ -350,7 +368,7 @@ def import_json_file(
         return JsonOutcome(summary, [])
     except DatasetError as exc:
         return JsonOutcome(None, exc.problems)
-    except importcheck.PersonalDataError as exc:
+    except InputError as exc:  # personal data not confirmed, or the import process died
         return JsonOutcome(None, [Problem("", str(exc))])
 
 
@@ -428,7 +446,10 @@ def read_sheet_file(data: bytes, filename: str, digest: str) -> Sheet:
     sheet: Sheet | None = recall("data_sheet_read", key)
     if sheet is None:
         with st.spinner(t("data_page.sheet.reading")):
-            sheet = sheetimport.read_sheet(data, filename)
+            try:
+                sheet = importrunner.sheet_read(data, filename)
+            except InputError as exc:  # the reading process died
+                sheet = Sheet(pd.DataFrame(), problems=[Problem("", str(exc))])
         keep("data_sheet_read", key, sheet)
     return sheet
 
@@ -522,8 +543,9 @@ def sheet_tab(db: Database) -> None:
     if st.button(t("data_page.sheet.check"), key="data_sheet_check", icon=":material/rule:"):
         with st.spinner(t("data_page.sheet.checking")):
             catalogue = import_guard.may_edit_catalogue(user)
-            keep(slot, key, sheetimport.plan_import(db, sheet, mapping, catalogue=catalogue))
-    plan: ImportPlan | None = recall(slot, key)
+            plan = importrunner.sheet_plan(ui.db_path(), sheet, mapping, catalogue=catalogue)
+            keep(slot, key, plan)
+    plan = recall(slot, key)
     confirmed = True
     if plan is not None and plan.problems:
         show_problems(plan.problems, "data_sheet")
@@ -546,14 +568,18 @@ def sheet_tab(db: Database) -> None:
         plan = replace(plan, families=families)  # type: ignore[type-var]
         try:
             with st.spinner(t("data_page.sheet.importing")):
-                summary = sheetimport.apply_import(
-                    db,
+                summary = importrunner.sheet_apply(
+                    user.username,
+                    ui.db_path(),
                     plan,  # type: ignore[arg-type]
                     personal_data_ok=confirmed,
                     kind=upload.name.rsplit(".", 1)[-1].upper(),
                 )
         except DatasetError as exc:
             show_problems(exc.problems, "data_sheet_import")
+            return
+        except InputError as exc:  # personal data not confirmed, or the import process died
+            st.error(md(str(exc)))
             return
         st.session_state["data_sheet_done"] = t(
             "data_page.sheet.imported",

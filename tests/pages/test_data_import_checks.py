@@ -73,7 +73,7 @@ def with_quote(dataset: dict[str, Any], quote: str) -> bytes:
 def test_personal_data_in_a_dataset_is_shown_and_imported_only_when_confirmed(
     db: Database, dataset: dict[str, Any]
 ) -> None:
-    at, _ = run_page()
+    at, username = run_page()
     upload(at, 0, "datensatz.json", with_quote(dataset, "Frau Yılmaz ruft an"))
     click(at, "data_json_check")
     code = dataset["families"][0]["family"]["code"]
@@ -88,9 +88,7 @@ def test_personal_data_in_a_dataset_is_shown_and_imported_only_when_confirmed(
     assert storage.count_families(db) == 3
     log = storage.audit.query(db)
     confirmed = log[log["detail"].str.contains("trotz Hinweis")]
-    # One import entry naming the choice (the actor is set by the app's sign-in gate,
-    # which a page run on its own does not pass; tests/journeys cover the detail).
-    assert list(confirmed["action"]) == ["import"]
+    assert list(confirmed["actor"]) == [username] and list(confirmed["action"]) == ["import"]
     assert "Name (1)" in confirmed["detail"].iloc[0]
 
 
