@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -42,7 +42,7 @@ from journeys.i18n import t
 from journeys.models import ConsentPurpose
 from journeys.permissions import Permission
 from journeys.sheetimport import ImportPlan, Sheet
-from pages import guard, import_guard, ui
+from pages import guard, import_guard, json_import, ui
 
 user = guard.require(Permission.CASES_EXPORT)
 
@@ -315,63 +315,6 @@ def export_tab(db: Database) -> None:
 # ---------------------------------------------------------------- JSON import
 
 
-@dataclass(frozen=True)
-class JsonOutcome:
-    """A checked (or imported) dataset: what it amounts to, or every problem."""
-
-    summary: ImportSummary | None
-    problems: list[Problem]
-
-    @property
-    def ok(self) -> bool:
-        return self.summary is not None and not self.problems
-
-
-def check_json_file(db: Database, data: bytes, name: str = "") -> JsonOutcome:
-    """Check a dataset completely without writing anything."""
-    try:
-        teams = visibility.own_teams(user)  # families of the coach's own teams only
-        catalogue = import_guard.may_edit_catalogue(user)
-        summary = importrunner.json_import(  # in its own process: the server stays quick
-            user.username,
-            ui.db_path(),
-            data,
-            check_only=True,
-            teams=teams,
-            catalogue=catalogue,
-            filename=name,
-        )
-        return JsonOutcome(summary, [])
-    except DatasetError as exc:
-        return JsonOutcome(None, exc.problems)
-    except InputError as exc:  # the import process died
-        return JsonOutcome(None, [Problem("", str(exc))])
-
-
-def import_json_file(
-    db: Database, data: bytes, name: str = "", confirmed: bool = False
-) -> JsonOutcome:
-    """Import a dataset, all or nothing (the file is checked again inside); ``confirmed``:
-    the user chose to import despite text that looks like personal data."""
-    try:
-        teams = visibility.own_teams(user)  # checked again on the write
-        catalogue = import_guard.may_edit_catalogue(user)
-        summary = importrunner.json_import(
-            user.username,
-            ui.db_path(),
-            data,
-            teams=teams,
-            catalogue=catalogue,
-            personal_data_ok=confirmed,
-            filename=name,
-        )
-        return JsonOutcome(summary, [])
-    except DatasetError as exc:
-        return JsonOutcome(None, exc.problems)
-    except InputError as exc:  # personal data not confirmed, or the import process died
-        return JsonOutcome(None, [Problem("", str(exc))])
-
-
 def json_summary_lines(summary: ImportSummary) -> list[str]:
     """What a checked dataset would add, in German (names from the file escaped)."""
     lines = [
@@ -401,8 +344,8 @@ def json_tab(db: Database) -> None:
     slot = "data_json_result"
     if st.button(t("data_page.json.check"), key="data_json_check", icon=":material/rule:"):
         with st.spinner(t("data_page.json.checking")):
-            keep(slot, key, check_json_file(db, data, upload.name))
-    outcome: JsonOutcome | None = recall(slot, key)
+            keep(slot, key, json_import.check(user, data, upload.name))
+    outcome: json_import.JsonOutcome | None = recall(slot, key)
     confirmed = True
     if outcome is not None and outcome.problems:
         show_problems(outcome.problems, "data_json")
@@ -422,7 +365,7 @@ def json_tab(db: Database) -> None:
         icon=":material/upload:",
     ):
         with st.spinner(t("data_page.json.importing")):
-            result = import_json_file(db, data, upload.name, confirmed)
+            result = json_import.write(user, data, upload.name, confirmed)
         st.session_state.pop(slot, None)
         if result.summary is None:
             show_problems(result.problems, "data_json_import")
