@@ -63,10 +63,14 @@ def _scan(texts: Iterable[tuple[Any, str]]) -> PiiFindings:
     """Findings of ``(where, text)`` pairs; ``where`` may be a callable that describes the
     place only when something is found (10,000 families, few findings)."""
     found: PiiFindings = []
+    seen: dict[str, list[Finding]] = {}  # the same text (a template, a service name) once
     for where, text in texts:
         if not text or not text.strip():
             continue
-        for finding in find_personal_data(text):
+        findings = seen.get(text)
+        if findings is None:
+            findings = seen[text] = find_personal_data(text)
+        for finding in findings:
             found.append((where() if callable(where) else str(where), finding))
     return found
 
