@@ -18,7 +18,16 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from journeys import cli_demo, cli_users, eventlog, exchange, launch, paths, storage
+from journeys import (
+    cli_demo,
+    cli_users,
+    eventlog,
+    exchange,
+    importcheck,
+    launch,
+    paths,
+    storage,
+)
 from journeys.errors import InputError, ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
@@ -56,16 +65,35 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise InputError(t("exchange.cli_no_file", path=args.file))
     db = storage.connect(args.db)
+    # The command line is the operator's (who holds the database file): it may add
+    # reference data, as an administrator may; personal data needs the explicit flag.
+    confirmed = args.trotz_personendaten
     try:
-        summary = exchange.import_file(db, args.file, check_only=args.check)
+        summary = exchange.import_file(
+            db, args.file, check_only=args.check, personal_data_ok=confirmed
+        )
     except exchange.DatasetError as exc:
-        print(t("exchange.cli_refused", path=args.file, n=len(exc.problems)), file=sys.stderr)
+        print(t("exchange.cli_refused", path=args.file, n=exc.total), file=sys.stderr)
         for problem in exc.problems:
             print(f"  – {problem}", file=sys.stderr)
         return 1
+    except importcheck.PersonalDataError as exc:
+        print(
+            t("importcheck.cli_pii_refused", path=args.file, n=len(exc.findings)), file=sys.stderr
+        )
+        for line in importcheck.finding_lines(exc.findings):
+            print(f"  – {line}", file=sys.stderr)
+        print(t("importcheck.cli_pii_hint"), file=sys.stderr)
+        return 1
+    if summary.personal_data and not args.check:
+        print(t("importcheck.cli_pii_imported", n=len(summary.personal_data)))
     counts = {"families": summary.families, "journeys": summary.journeys, "path": args.file}
     if args.check:
         print(t("exchange.cli_checked", **counts))
+        if summary.personal_data:
+            print(t("importcheck.cli_pii_found", n=len(summary.personal_data)))
+            for line in importcheck.finding_lines(list(summary.personal_data)):
+                print(f"  – {line}")
         return 0
     print(t("exchange.cli_imported", steps=summary.steps, **counts))
     added = [
@@ -307,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=t("exchange.cli_file_help", accepted=", ".join(exchange.accepted_extensions())),
     )
     p.add_argument("--check", action="store_true", help=t("exchange.cli_check_help"))
+    p.add_argument(
+        "--trotz-personendaten", action="store_true", help=t("importcheck.cli_pii_flag_help")
+    )
     _db_argument(p)
     p.set_defaults(handler=cmd_import)
 

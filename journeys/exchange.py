@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlite_utils import Database
 
 from barriers.taxonomy import Barrier, Category, Taxonomy
-from journeys import storage
+from journeys import importcheck, importlimits, storage
 from journeys.errors import InputError, ZugangsatlasError, field_label, german_reason
 from journeys.i18n import has, t
 from journeys.models import (
@@ -115,6 +115,14 @@ class Dataset(Base):
     services: list[Service] = Field(default_factory=list)
     sozialraeume: list[Name] = Field(default_factory=list)
     families: list[FamilyEntry] = Field(default_factory=list)
+
+
+class _FastDataset(Dataset):
+    """The dataset read in one pass, stopping at the first broken family: a file of
+    millions of broken entries must not make millions of errors (the slow path counts
+    the families first and names the problems family by family)."""
+
+    families: list[FamilyEntry] = Field(default_factory=list, fail_fast=True)
 
 
 def json_schema() -> dict[str, Any]:
@@ -248,8 +256,10 @@ class DatasetError(InputError):
     """The file was not imported; ``problems`` lists every reason found."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__(t("exchange.refused", n=len(self.problems)))
+        kept = isinstance(problems, importlimits.ProblemList)
+        self.problems: list[Problem] = problems if kept else list(problems)  # type: ignore[assignment]
+        self.total = importlimits.total(self.problems)
+        super().__init__(t("exchange.refused", n=self.total))
 
 
 def place(loc: Sequence[int | str]) -> str:
@@ -287,26 +297,28 @@ class _FamilyPlace:
 
 
 class _Problems:
-    """The problems found so far, each remembered with its family so that the list can be
-    read family by family (the checks run in several passes over the file)."""
+    """The problems found so far, kept with their family so that the list can be read
+    family by family (the checks run in several passes over the file). Only the first
+    ``importlimits.SHOWN_PROBLEMS`` are kept (and described); all are counted."""
 
     def __init__(self) -> None:
-        self._found: list[tuple[int, Problem]] = []
+        self._found = importlimits.Kept()
 
     def __bool__(self) -> bool:
         return bool(self._found)
 
     def in_order(self) -> list[Problem]:
         """File and reference data first, then family by family, each in the order found."""
-        return [problem for _, problem in sorted(self._found, key=lambda found: found[0])]
+        return self._found.in_order(lambda n: Problem("", importlimits.more_text(n)))
 
     def whole_file(self, message: str) -> None:
-        self._found.append((-1, Problem(t("exchange.where_file"), message)))
+        self._found.add((-1,), lambda: Problem(t("exchange.where_file"), message))
 
     def add(self, prefix: _FamilyPlace | str, loc: Sequence[int | str], message: str) -> None:
-        where = " › ".join(p for p in (str(prefix), place(loc)) if p)
-        order = prefix.index if isinstance(prefix, _FamilyPlace) else -1
-        self._found.append((order, Problem(where, message)))
+        def make() -> Problem:
+            return Problem(" › ".join(p for p in (str(prefix), place(loc)) if p), message)
+
+        self._found.add((prefix.index if isinstance(prefix, _FamilyPlace) else -1,), make)
 
     def pydantic(self, prefix: _FamilyPlace | str, exc: ValidationError) -> None:
         for error in exc.errors():
@@ -382,6 +394,10 @@ def _validate_families(
     if not isinstance(items, list):
         problems.add("", ("families",), t("errors.pydantic.list_type"))
         return []
+    too_many = importlimits.families_problem(len(items))
+    if too_many:
+        problems.whole_file(too_many)
+        return []
     entries = []
     for index, item in enumerate(items):
         try:
@@ -407,7 +423,7 @@ def _read(data: bytes, problems: _Problems) -> _Read | None:
     decoded and taken apart family by family, so that every problem is named with its
     family."""
     try:
-        dataset = Dataset.model_validate_json(data.removeprefix(UTF8_BOM))
+        dataset = _FastDataset.model_validate_json(data.removeprefix(UTF8_BOM))
     except ValidationError:
         pass  # the slow path below finds and names every problem
     else:
@@ -884,6 +900,8 @@ class ImportSummary:
     new_services: tuple[str, ...] = ()
     ids_kept: bool = True
     written: bool = False
+    # Free text that looks like personal data: (where, finding) pairs (``importcheck``).
+    personal_data: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass
@@ -919,22 +937,41 @@ def _check_teams(
             problems.add(prefix, ("family", "team"), message)
 
 
-def _plan(db: Database, data: bytes, teams: Collection[str] | None = None) -> _Plan:
+def _plan(
+    db: Database,
+    data: bytes,
+    teams: Collection[str] | None = None,
+    *,
+    catalogue: bool = True,
+    filename: str = "",
+) -> _Plan:
     """Validate the whole file against the models and the database; ``DatasetError`` with
-    every problem, or the rows to write. ``teams`` limits whose families may come in."""
+    every problem, or the rows to write. ``teams`` limits whose families may come in;
+    without ``catalogue`` (the settings permission) no reference data may be added."""
     problems = _Problems()
     if len(data) > MAX_IMPORT_BYTES:
         raise DatasetError([Problem(t("exchange.where_file"), _too_big(len(data)))])
+    too_many = importlimits.json_problem(data, filename)
+    if too_many:  # counted from the bytes, before anything is parsed
+        raise DatasetError([Problem(t("exchange.where_file"), too_many)])
     read = _read(data, problems)
     if read is None:
         raise DatasetError(problems.in_order())
     head, entries = read.head, read.entries
+    too_many = importlimits.families_problem(len(entries), filename)
+    if too_many:
+        raise DatasetError([Problem(t("exchange.where_file"), too_many)])
     target = _Target.read(db)
     if head is None:
         refs = _references_of_invalid_head(read.raw or {}, target)
     else:
         edits = int(storage.get_meta(db, "taxonomy_edits", "0") or 0)
         refs = _reconcile(head, target, edits, problems)
+    if not catalogue:
+        unknown = importcheck.catalogue_message(importcheck.dataset_unknown(refs, target, entries))
+        if unknown:
+            problems.add(t("importcheck.where_catalogue"), (), unknown)
+        importcheck.keep_catalogue(refs)
     for prefix, entry in entries:
         _check_family(prefix, entry, refs, problems)
         _check_dependencies(prefix, entry, problems)
@@ -962,6 +999,7 @@ def _plan(db: Database, data: bytes, teams: Collection[str] | None = None) -> _P
         new_barriers=tuple(b.key for b in refs.barriers_to_write if b.key not in target.barriers),
         new_services=tuple(s.name for s in refs.services_to_write if s.id not in target.services),
         ids_kept=ids.keep,
+        personal_data=tuple(importcheck.dataset_findings(head, entries)),
     )
     return _Plan(families, journeys, refs, summary, consents, dependencies)
 
@@ -981,19 +1019,30 @@ def import_json(
     *,
     check_only: bool = False,
     teams: Collection[str] | None = None,
+    catalogue: bool = True,
+    personal_data_ok: bool = False,
+    filename: str = "",
 ) -> ImportSummary:
     """Import a JSON dataset: all or nothing, in one transaction.
 
     Raises ``DatasetError`` listing every problem (in German, with family, step and field)
     and writes nothing if there is any. ``check_only`` validates without writing. With
     ``teams`` (the importing coach's own teams) a family of any other team is a problem.
+    Without ``catalogue`` (the settings permission) reference data the database lacks is
+    a problem. Free text that looks like personal data (``summary.personal_data``) raises
+    ``importcheck.PersonalDataError`` unless ``personal_data_ok``: then the import is
+    written and the audit log records that choice.
     """
-    plan = _plan(db, data, teams)
+    plan = _plan(db, data, teams, catalogue=catalogue, filename=filename)
     if check_only:
         return plan.summary
+    findings = list(plan.summary.personal_data)
+    importcheck.check_personal_data(findings, personal_data_ok)
     refs = plan.refs
     try:
         with storage.write(db):
+            if findings:
+                importcheck.record_confirmed(db, findings, "JSON")
             storage.upsert_reference_data(
                 db,
                 categories=refs.categories_to_write,
@@ -1013,18 +1062,28 @@ def import_json(
 
 
 class Importer(Protocol):
-    """What an importer for one file type offers: validate all, then write all or nothing."""
+    """What an importer for one file type offers: validate all, then write all or nothing.
+    ``catalogue``: may add reference data; ``personal_data_ok``: import despite findings."""
 
-    def __call__(self, db: Database, data: bytes, *, check_only: bool = False) -> ImportSummary: ...
+    def __call__(
+        self,
+        db: Database,
+        data: bytes,
+        *,
+        check_only: bool = False,
+        catalogue: bool = True,
+        personal_data_ok: bool = False,
+        filename: str = "",
+    ) -> ImportSummary: ...
 
 
 def _sheet_importer(name: str) -> Importer:
     """An importer of ``journeys.sheetimport`` (barrier lists kept in spreadsheets), looked
     up when called: that module builds on the problems and summary defined here."""
 
-    def run(db: Database, data: bytes, *, check_only: bool = False) -> ImportSummary:
+    def run(db: Database, data: bytes, **options: Any) -> ImportSummary:
         sheetimport = import_module("journeys.sheetimport")
-        return getattr(sheetimport, name)(db, data, check_only=check_only)
+        return getattr(sheetimport, name)(db, data, **options)
 
     return run
 
@@ -1052,17 +1111,32 @@ def importer_for(path: Path) -> Importer:
     return importer
 
 
-def import_file(db: Database, path: Path, *, check_only: bool = False) -> ImportSummary:
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    check_only: bool = False,
+    catalogue: bool = True,
+    personal_data_ok: bool = False,
+) -> ImportSummary:
     """Import the file at ``path`` with the importer of its extension.
 
     ``InputError`` for an extension no importer reads or a file that is too big;
-    ``DatasetError`` listing every problem of the content.
+    ``DatasetError`` listing every problem of the content; ``importcheck.PersonalDataError``
+    for free text that looks like personal data, unless ``personal_data_ok``.
     """
     importer = importer_for(path)
     size = path.stat().st_size
     if size > MAX_IMPORT_BYTES:
         raise InputError(_too_big(size))
-    return importer(db, path.read_bytes(), check_only=check_only)
+    return importer(
+        db,
+        path.read_bytes(),
+        check_only=check_only,
+        catalogue=catalogue,
+        personal_data_ok=personal_data_ok,
+        filename=path.name,
+    )
 
 
 if __name__ == "__main__":

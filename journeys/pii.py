@@ -57,6 +57,8 @@ class PiiKind(StrEnum):
     CUSTOMER_NUMBER = "customer_number"
     BG_NUMBER = "bg_number"
     SOCIAL_SECURITY = "social_security"
+    HEALTH_INSURANCE = "health_insurance"
+    TAX_ID = "tax_id"
 
     @property
     def label(self) -> str:
@@ -152,6 +154,10 @@ _IBAN = re.compile(r"\bDE\d{2}(?:\s?\d){18}(?!\d)|\b[A-Z]{2}\d{2}(?:\s?\d){11,30
 _BG_NUMBER = re.compile(r"\b\d{5}\s?BG\s?\d{7}\b")
 _CUSTOMER = re.compile(r"\b\d{3}\s?[A-Z]\s?\d{6}\b")
 _SOCIAL_SECURITY = re.compile(r"\b\d{2}\s?[0-3]\d[01]\d\d{2}\s?[A-Z]\s?\d{3}\b")
+# Krankenversichertennummer: a capital letter and nine digits, the last a check digit.
+_KVNR = re.compile(r"\b[A-Z]\s?\d{4}\s?\d{4}\s?\d\b")
+# Steuerliche Identifikationsnummer: eleven digits, often written 12 345 678 901.
+_TAX_ID = re.compile(r"(?<!\d)(?<!\d[,.])[1-9]\d(?:\s?\d{3}){3}(?!\d|[,.]\d)")
 _NUMBER_WORDS = (
     r"(?:Kunden-?(?:nummer|nr\.?)|Kd\.?-?Nr\.?|BG-?(?:Nummer|Nr\.?)|Aktenzeichen|Az\.|"
     r"Versicherungsnummer|Steuer-?ID|Personalausweis(?:nummer)?|Pass-?(?:nummer|nr\.?))"
@@ -236,6 +242,43 @@ def iban_valid(candidate: str) -> bool:
     except ValueError:
         return False
     return number % 97 == 1
+
+
+def kvnr_valid(candidate: str) -> bool:
+    """The check digit of a health-insurance number (§ 290 SGB V, Richtlinie des GKV-
+    Spitzenverbands): the letter as its place in the alphabet (A = 01 … Z = 26), then the
+    first eight digits; weights 1, 2, 1, 2 …; two-digit products as their digit sum; the
+    sum modulo 10 is the tenth character."""
+    compact = re.sub(r"\s", "", candidate).upper()
+    if not re.fullmatch(r"[A-Z]\d{9}", compact):
+        return False
+    digits = f"{ord(compact[0]) - ord('A') + 1:02d}" + compact[1:9]
+    total = 0
+    for i, digit in enumerate(digits):
+        product = int(digit) * (1 if i % 2 == 0 else 2)
+        total += product // 10 + product % 10
+    return total % 10 == int(compact[9])
+
+
+def tax_id_valid(candidate: str) -> bool:
+    """A tax ID (Steuer-ID, § 139b AO): eleven digits, the first not 0; among the first ten
+    exactly one digit occurs twice or three times (three times never side by side) and
+    the others at most once; the eleventh is the ISO 7064 MOD 11,10 check digit."""
+    compact = re.sub(r"\s", "", candidate)
+    if not re.fullmatch(r"[1-9]\d{10}", compact):
+        return False
+    body = compact[:10]
+    counts = sorted((body.count(d) for d in set(body)), reverse=True)
+    if counts[0] not in (2, 3) or (len(counts) > 1 and counts[1] > 1):
+        return False
+    if counts[0] == 3 and re.search(r"(\d)\1\1", body):
+        return False
+    product = 10
+    for digit in body:
+        total = (int(digit) + product) % 10 or 10
+        product = (total * 2) % 11
+    check = 11 - product
+    return (0 if check == 10 else check) == int(compact[10])
 
 
 def _excerpt(text: str) -> str:
@@ -351,6 +394,12 @@ def find_personal_data(text: str, *, today: date | None = None) -> list[Finding]
         add(PiiKind.CUSTOMER_NUMBER, match)
     for match in _SOCIAL_SECURITY.finditer(masked):
         add(PiiKind.SOCIAL_SECURITY, match)
+    for match in _KVNR.finditer(masked):
+        if kvnr_valid(match.group()):
+            add(PiiKind.HEALTH_INSURANCE, match)
+    for match in _TAX_ID.finditer(masked):
+        if tax_id_valid(match.group()):
+            add(PiiKind.TAX_ID, match)
     for match in _NUMBER_AFTER_WORD.finditer(masked):
         if not any(f.start <= match.start(1) < f.end for f in found):
             add(PiiKind.CUSTOMER_NUMBER, match, 1)

@@ -54,7 +54,7 @@ import pandas as pd
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from journeys import storage
+from journeys import importcheck, importlimits, storage
 from journeys.errors import ZugangsatlasError, german_reason
 from journeys.exchange import DatasetError, ImportSummary, Problem
 from journeys.i18n import t
@@ -322,11 +322,11 @@ def _expand(run: str) -> range:
 
 
 class _Problems:
-    """Every problem found, kept in the order the spreadsheet reads: file first, then by
-    first row, then by column."""
+    """Every problem found, in the order the spreadsheet reads: file first, then by first
+    row, then by column. The first ``importlimits.SHOWN_PROBLEMS`` are kept; all counted."""
 
     def __init__(self, columns: Sequence[str] = ()) -> None:
-        self._found: list[tuple[int, int, int, Problem]] = []
+        self._found = importlimits.Kept()
         self._column_order = {name: i for i, name in enumerate(columns)}
 
     def __bool__(self) -> bool:
@@ -336,23 +336,23 @@ class _Problems:
         return len(self._found)
 
     def whole_file(self, message: str) -> None:
-        problem = RowProblem(t("sheetimport.where_file"), message)
-        self._found.append((-1, -1, len(self._found), problem))
+        self._found.add((-1, -1), lambda: RowProblem(t("sheetimport.where_file"), message))
 
     def add(self, rows: Iterable[Hashable], column: str, message: str) -> None:
         numbers = tuple(sorted({int(row) for row in rows}))  # type: ignore[call-overload]
-        problem = RowProblem(_where(numbers, column), message, numbers, column)
         first = numbers[0] if numbers else 0
         order = self._column_order.get(column, len(self._column_order))
-        self._found.append((first, order, len(self._found), problem))
+        self._found.add(
+            (first, order), lambda: RowProblem(_where(numbers, column), message, numbers, column)
+        )
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
             first = problem.rows[0] if isinstance(problem, RowProblem) and problem.rows else -1
-            self._found.append((first, -1, len(self._found), problem))
+            self._found.add((first, -1), lambda problem=problem: problem)  # type: ignore[misc]
 
     def in_order(self) -> list[Problem]:
-        return [found[3] for found in sorted(self._found, key=lambda f: f[:3])]
+        return self._found.in_order(lambda n: RowProblem("", importlimits.more_text(n)))
 
 
 # ---------------------------------------------------------------- reading the file
@@ -396,11 +396,13 @@ def _read_sheet(data: bytes, filename: str) -> Sheet:
     if not data.strip():
         problems.whole_file(t("sheetimport.empty_file"))
         return Sheet(pd.DataFrame(), notices, problems.in_order())
-    if Path(filename).suffix.lower() == ".xlsx":
-        rows = _xlsx_rows(data, notices, problems)
-    else:
-        rows = _csv_rows(data, notices, problems)
-    frame = _frame(rows, problems) if rows is not None else pd.DataFrame()
+    xlsx = Path(filename).suffix.lower() == ".xlsx"
+    bomb = importlimits.zip_problem(data, Path(filename).name) if xlsx else None
+    if bomb:  # read from the zip's directory, before anything is unpacked
+        problems.whole_file(bomb)
+        return Sheet(pd.DataFrame(), notices, problems.in_order())
+    rows = _xlsx_rows(data, notices, problems) if xlsx else _csv_rows(data, notices, problems)
+    frame = _frame(rows, problems, Path(filename).name) if rows is not None else pd.DataFrame()
     if rows is not None and frame.empty and not problems:
         problems.whole_file(
             t("sheetimport.no_rows") if len(frame.columns) else t("sheetimport.empty_file")
@@ -480,7 +482,9 @@ def _xlsx_rows(
     return rows()
 
 
-def _frame(rows: Iterator[tuple[int, list[str]]], problems: _Problems) -> pd.DataFrame:
+def _frame(
+    rows: Iterator[tuple[int, list[str]]], problems: _Problems, name: str = ""
+) -> pd.DataFrame:
     """Rows to a frame of stripped strings: the first non-empty row is the header; empty
     rows are left out but keep their number; a row longer than the header is a problem.
 
@@ -493,6 +497,9 @@ def _frame(rows: Iterator[tuple[int, list[str]]], problems: _Problems) -> pd.Dat
     chunks: list[pd.DataFrame] = []
     width = 0
     for number, row in rows:
+        if number > importlimits.MAX_SHEET_ROWS + 1:  # the header is row 1
+            problems.whole_file(importlimits.rows_problem(number, name))
+            return pd.DataFrame()
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
@@ -918,6 +925,7 @@ class ImportPlan:
     tags: int = 0
     base_ids: dict[str, int] = field(default_factory=dict)
     next_service_id: int = 1
+    personal_data: list[tuple[str, Any]] = field(default_factory=list)  # ``importcheck``
 
     @property
     def ok(self) -> bool:
@@ -935,6 +943,7 @@ class ImportPlan:
             new_services=tuple(s.name for s in self.new_services),
             ids_kept=True,
             written=written,
+            personal_data=tuple(self.personal_data),
         )
 
     def summary_lines(self) -> list[str]:
@@ -1028,15 +1037,20 @@ def _family_values(
     return result
 
 
-def plan_import(db: Database, sheet: Sheet, mapping: Mapping[str, str | None]) -> ImportPlan:
+def plan_import(
+    db: Database, sheet: Sheet, mapping: Mapping[str, str | None], *, catalogue: bool = True
+) -> ImportPlan:
     """Check every row and field of ``sheet`` under ``mapping`` (field → column) against
     the models and the database, and plan the rows to write. Nothing is written; the plan
-    lists every problem (``plan.problems``) or what would be imported."""
+    lists every problem (``plan.problems``) or what would be imported. Without
+    ``catalogue`` (the settings permission) a new service or Sozialraum is a problem."""
     with _gc_paused():
-        return _plan_import(db, sheet, mapping)
+        return _plan_import(db, sheet, mapping, catalogue)
 
 
-def _plan_import(db: Database, sheet: Sheet, mapping: Mapping[str, str | None]) -> ImportPlan:
+def _plan_import(
+    db: Database, sheet: Sheet, mapping: Mapping[str, str | None], catalogue: bool = True
+) -> ImportPlan:
     problems = _Problems(sheet.columns)
     problems.extend(sheet.problems)
     rows = len(sheet.frame)
@@ -1072,6 +1086,11 @@ def _plan_import(db: Database, sheet: Sheet, mapping: Mapping[str, str | None]) 
     plan = ImportPlan(rows, [], list(sheet.notices))
     builder = _Builder(db, ref, plan, problems, columns)
     builder.build(family, parsed, bad, household, sozialraum)
+    unknown = importcheck.sheet_unknown(plan.new_services, plan.new_sozialraeume)
+    message = None if catalogue else importcheck.catalogue_message(unknown)
+    if message:
+        problems.whole_file(message)
+    plan.personal_data = importcheck.sheet_findings(frame, columns, PII_FIELDS)
     plan.problems = problems.in_order()
     if plan.problems:
         plan.families, plan.journeys, plan.new_services = [], [], []
@@ -1137,6 +1156,7 @@ def _group_rows(filled: pd.DataFrame) -> Iterator[tuple[list[int], list[str]]]:
 
 
 STEP_FIELDS = ("phase", "dienst", "kanal", "monat", "ergebnis")
+PII_FIELDS = ("sozialraum", "dienst", "notiz")  # stored text a row can carry
 TAG_VALUES = (
     "barrier_key",
     "severity",
@@ -1453,15 +1473,22 @@ def _take(ids: dict[str, int], table: str) -> int:
 # ---------------------------------------------------------------- writing
 
 
-def apply_import(db: Database, plan: ImportPlan) -> ImportSummary:
+def apply_import(
+    db: Database, plan: ImportPlan, *, personal_data_ok: bool = False, kind: str = "CSV/XLSX"
+) -> ImportSummary:
     """Write a plan without problems in one transaction: new services, families, journeys.
 
     ``DatasetError`` with every problem if the plan has any, or if someone saved in the
-    meantime (ids or codes taken); then nothing is written."""
+    meantime (ids or codes taken); then nothing is written. Text that looks like personal
+    data raises ``importcheck.PersonalDataError`` unless ``personal_data_ok`` (then the
+    audit log records the choice)."""
     if plan.problems:
         raise DatasetError(plan.problems)
+    importcheck.check_personal_data(plan.personal_data, personal_data_ok)
     try:
         with _gc_paused(), storage.write(db):
+            if plan.personal_data:
+                importcheck.record_confirmed(db, plan.personal_data, kind)
             current = _Reference.read(db).next_service_id
             if storage.next_ids(db) != plan.base_ids or current != plan.next_service_id:
                 raise DatasetError([RowProblem("", t("sheetimport.written_ids_taken"))])
@@ -1475,26 +1502,34 @@ def apply_import(db: Database, plan: ImportPlan) -> ImportSummary:
 
 
 def import_sheet(
-    db: Database, data: bytes, filename: str, *, check_only: bool = False
+    db: Database,
+    data: bytes,
+    filename: str,
+    *,
+    check_only: bool = False,
+    catalogue: bool = True,
+    personal_data_ok: bool = False,
 ) -> ImportSummary:
     """Read, map by the headers, check and (unless ``check_only``) write a spreadsheet.
 
     The command line's path: without a mapping step, the suggested mapping is used.
-    ``DatasetError`` lists every problem; nothing is written then."""
+    ``DatasetError`` lists every problem; nothing is written then. ``catalogue`` and
+    ``personal_data_ok`` as for ``plan_import`` and ``apply_import``."""
     sheet = read_sheet(data, filename)
-    plan = plan_import(db, sheet, suggest_mapping(sheet.columns))
+    plan = plan_import(db, sheet, suggest_mapping(sheet.columns), catalogue=catalogue)
     if plan.problems:
         raise DatasetError(plan.problems)
     if check_only:
         return plan.summary()
-    return apply_import(db, plan)
+    kind = Path(filename).suffix.lstrip(".").upper()
+    return apply_import(db, plan, personal_data_ok=personal_data_ok, kind=kind)
 
 
-def import_csv(db: Database, data: bytes, *, check_only: bool = False) -> ImportSummary:
+def import_csv(db: Database, data: bytes, *, filename: str = "", **options: Any) -> ImportSummary:
     """The importer of ``.csv`` files for ``exchange.IMPORTERS``."""
-    return import_sheet(db, data, "import.csv", check_only=check_only)
+    return import_sheet(db, data, filename or "import.csv", **options)
 
 
-def import_xlsx(db: Database, data: bytes, *, check_only: bool = False) -> ImportSummary:
+def import_xlsx(db: Database, data: bytes, *, filename: str = "", **options: Any) -> ImportSummary:
     """The importer of ``.xlsx`` files for ``exchange.IMPORTERS``."""
-    return import_sheet(db, data, "import.xlsx", check_only=check_only)
+    return import_sheet(db, data, filename or "import.xlsx", **options)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -27,13 +27,22 @@ import streamlit as st
 from sqlite_utils import Database
 
 from barriers.export import csv_bytes
-from journeys import eventlog, exchange, sheetimport, storage, visibility
+from journeys import (
+    eventlog,
+    exchange,
+    importlimits,
+    importrunner,
+    sheetimport,
+    storage,
+    visibility,
+)
+from journeys.errors import InputError
 from journeys.exchange import DatasetError, ImportSummary, Problem
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
 from journeys.permissions import Permission
 from journeys.sheetimport import ImportPlan, Sheet
-from pages import export_audit, guard, ui, widgets
+from pages import export_audit, guard, import_guard, json_import, ui, widgets
 
 user = guard.require(Permission.CASES_EXPORT)
 
@@ -104,7 +113,7 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 def show_problems(problems: list[Problem], key: str) -> None:
     """Every problem of a refused file: a short list in the error box, a long one as a
     table that can be searched, sorted and downloaded to work through in Excel."""
-    heading = t("data_page.problems.heading", n=len(problems))
+    heading = t("data_page.problems.heading", n=importlimits.total(problems))
     if len(problems) <= LIST_LIMIT:
         st.error(heading + "\n\n" + "\n".join(f"- {md(str(p))}" for p in problems))
         return
@@ -311,36 +320,6 @@ def export_tab(db: Database) -> None:
 # ---------------------------------------------------------------- JSON import
 
 
-@dataclass(frozen=True)
-class JsonOutcome:
-    """A checked (or imported) dataset: what it amounts to, or every problem."""
-
-    summary: ImportSummary | None
-    problems: list[Problem]
-
-    @property
-    def ok(self) -> bool:
-        return self.summary is not None and not self.problems
-
-
-def check_json_file(db: Database, data: bytes) -> JsonOutcome:
-    """Check a dataset completely without writing anything."""
-    try:
-        teams = visibility.own_teams(user)  # families of the coach's own teams only
-        return JsonOutcome(exchange.import_json(db, data, check_only=True, teams=teams), [])
-    except DatasetError as exc:
-        return JsonOutcome(None, exc.problems)
-
-
-def import_json_file(db: Database, data: bytes) -> JsonOutcome:
-    """Import a dataset, all or nothing (the file is checked again inside)."""
-    try:
-        teams = visibility.own_teams(user)  # checked again on the write
-        return JsonOutcome(exchange.import_json(db, data, teams=teams), [])
-    except DatasetError as exc:
-        return JsonOutcome(None, exc.problems)
-
-
 def json_summary_lines(summary: ImportSummary) -> list[str]:
     """What a checked dataset would add, in German (names from the file escaped)."""
     lines = [
@@ -370,8 +349,9 @@ def json_tab(db: Database) -> None:
     slot = "data_json_result"
     if st.button(t("data_page.json.check"), key="data_json_check", icon=":material/rule:"):
         with st.spinner(t("data_page.json.checking")):
-            keep(slot, key, check_json_file(db, data))
-    outcome: JsonOutcome | None = recall(slot, key)
+            keep(slot, key, json_import.check(user, data, upload.name))
+    outcome: json_import.JsonOutcome | None = recall(slot, key)
+    confirmed = True
     if outcome is not None and outcome.problems:
         show_problems(outcome.problems, "data_json")
     elif outcome is not None and outcome.summary is not None:
@@ -380,16 +360,17 @@ def json_tab(db: Database) -> None:
             t("data_page.json.ok") + "\n\n" + "\n".join(f"- {line}" for line in lines),
             icon=":material/task_alt:",
         )
+        confirmed = import_guard.confirmed_findings(outcome.summary.personal_data, "data_json")
     if st.button(
         t("data_page.json.import"),
         key="data_json_import",
         type="primary",
-        disabled=outcome is None or not outcome.ok,
+        disabled=outcome is None or not outcome.ok or not confirmed,
         help=t("data_page.json.import_help"),
         icon=":material/upload:",
     ):
         with st.spinner(t("data_page.json.importing")):
-            result = import_json_file(db, data)
+            result = json_import.write(user, data, upload.name, confirmed)
         st.session_state.pop(slot, None)
         if result.summary is None:
             show_problems(result.problems, "data_json_import")
@@ -413,7 +394,10 @@ def read_sheet_file(data: bytes, filename: str, digest: str) -> Sheet:
     sheet: Sheet | None = recall("data_sheet_read", key)
     if sheet is None:
         with st.spinner(t("data_page.sheet.reading")):
-            sheet = sheetimport.read_sheet(data, filename)
+            try:
+                sheet = importrunner.sheet_read(data, filename)
+            except InputError as exc:  # the reading process died
+                sheet = Sheet(pd.DataFrame(), problems=[Problem("", str(exc))])
         keep("data_sheet_read", key, sheet)
     return sheet
 
@@ -506,18 +490,22 @@ def sheet_tab(db: Database) -> None:
     slot = "data_sheet_plan"
     if st.button(t("data_page.sheet.check"), key="data_sheet_check", icon=":material/rule:"):
         with st.spinner(t("data_page.sheet.checking")):
-            keep(slot, key, sheetimport.plan_import(db, sheet, mapping))
-    plan: ImportPlan | None = recall(slot, key)
+            catalogue = import_guard.may_edit_catalogue(user)
+            plan = importrunner.sheet_plan(ui.db_path(), sheet, mapping, catalogue=catalogue)
+            keep(slot, key, plan)
+    plan = recall(slot, key)
+    confirmed = True
     if plan is not None and plan.problems:
         show_problems(plan.problems, "data_sheet")
     elif plan is not None:
         show_plan(plan)
+        confirmed = import_guard.confirmed_findings(plan.personal_data, "data_sheet")
     team = import_team()
     if st.button(
         t("data_page.sheet.import"),
         key="data_sheet_import",
         type="primary",
-        disabled=plan is None or not plan.ok or team is None,
+        disabled=plan is None or not plan.ok or team is None or not confirmed,
         help=t("data_page.sheet.import_help"),
         icon=":material/upload:",
     ):
@@ -528,9 +516,18 @@ def sheet_tab(db: Database) -> None:
         plan = replace(plan, families=families)  # type: ignore[type-var]
         try:
             with st.spinner(t("data_page.sheet.importing")):
-                summary = sheetimport.apply_import(db, plan)  # type: ignore[arg-type]
+                summary = importrunner.sheet_apply(
+                    user.username,
+                    ui.db_path(),
+                    plan,  # type: ignore[arg-type]
+                    personal_data_ok=confirmed,
+                    kind=upload.name.rsplit(".", 1)[-1].upper(),
+                )
         except DatasetError as exc:
             show_problems(exc.problems, "data_sheet_import")
+            return
+        except InputError as exc:  # personal data not confirmed, or the import process died
+            st.error(md(str(exc)))
             return
         st.session_state["data_sheet_done"] = t(
             "data_page.sheet.imported",

@@ -31,7 +31,8 @@ SHEET_ROWS = [
     ";F1;Everswinkel;Alleinerziehend;Mutter;35–49;Antrag & Bewilligung;"
     "Jobcenter Leistungsabteilung Everswinkel;Brief;03/2025;verwiesen;"
     "sprache.behoerdendeutsch;3;erkannt;Bescheid unverständlich",
-    ";F1;;;Kind (6–14);;Kinderbetreuung;Kita Sonnenschein;persönlich;04.2025;erreicht;"
+    ";F1;;;Kind (6–14);;Kinderbetreuung;Kitas und Kindertagespflege Everswinkel;persönlich;"
+    "04.2025;erreicht;"
     "familie.kinderbetreuung;;;",
     ";F2;Ennigerloh;Paar mit Kindern;Vater;25-34;Erstkontakt;;Telefon;2025-01;wartet;"
     "digital.nur_online;1;;",
