@@ -38,7 +38,7 @@ demo: $(BIN)/.installed
 	$(BIN)/zugangsatlas demo --if-empty --db "$(ZUGANGSATLAS_DB)"
 
 run: $(BIN)/.installed graphviz demo
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.port $(PORT)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check --no-cache .

@@ -1,9 +1,17 @@
 """Sign-in: who is using the app, checked against the database on every run.
 
 ``current_user()`` is the one place every page asks "who is this?". It reads only the
-random session token from ``st.session_state["auth_token"]`` and looks the session up in
-the database, so a forged session state (a made-up ``User``, a role typed into the
-state) never grants anything: without a valid, unexpired token there is no user.
+random session token from the browser's HttpOnly session cookie (``st.context.cookies``,
+taken from the browser's current connection) and looks the session up in the database.
+Neither the Streamlit session id nor the session state signs anybody in: a client that
+reconnects with someone else's session id brings its own cookies, and a forged session
+state (a made-up ``User``, a token typed into the state) is never read.
+
+A sign-in form cannot set a cookie: after checking the password (join code, SSO) it
+issues a one-time ticket (``journeys.storage.tickets``) and sends the browser to a route
+that sets the cookie (``pages/web_routes.py``, ``pages/browser_session.py``). Sign-out
+ends the session in the database (every tab is out on its next action), then the route
+``/abmelden`` clears the cookie with a full page load: no widget values remain.
 
 ``gate()`` runs in app.py before the navigation. Nobody signed in means the app shows
 only the sign-in screen, under every address of the app (a deep link such as
@@ -23,9 +31,9 @@ from journeys import accounts, pii, storage
 from journeys.errors import InputError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.permissions import User, UserRole
-from pages import ui
+from pages import browser_session, ui
+from pages.web_routes import SIGN_OUT_PATH, SIGNED_OUT_PARAM
 
-TOKEN_KEY = "auth_token"
 _NOTICE_KEY = "_auth_notice"
 _SSO_CLAIMS = ("email", "preferred_username", "upn")
 
@@ -34,35 +42,30 @@ _SSO_CLAIMS = ("email", "preferred_username", "upn")
 
 
 def current_user() -> User | None:
-    """The signed-in user of this browser session, or ``None``.
+    """The signed-in user of this browser, or ``None``.
 
     Looked up in the database on every call: a timed-out session, a deactivated account
     or a forged token gives ``None``. Also moves the session's idle timer on.
     """
-    token = st.session_state.get(TOKEN_KEY)
-    if not isinstance(token, str) or not token:
+    token = browser_session.browser_token()
+    if token is None:
         return None
     return storage.access.user_for_session(ui.db(), token)
 
 
-def sign_in_session(token: str) -> None:
-    """Remember a freshly opened session for this browser session."""
-    st.session_state[TOKEN_KEY] = token
-
-
 def sign_out() -> None:
-    """End the session in the database and forget it here; SSO users leave the IdP too."""
+    """End the session in the database (every tab), then let the server clear the cookie."""
     db = ui.db()
     user = current_user()
-    token = st.session_state.pop(TOKEN_KEY, None)
-    if isinstance(token, str):
+    token = browser_session.browser_token()
+    if token is not None:
         storage.access.close_session(db, token)
     if user is not None:
         _audit(storage.audit.ABMELDUNG, user.username, t("access.audit_logout"))
-    st.session_state[_NOTICE_KEY] = t("access.signed_out")
     if _sso_signed_in():
-        st.logout()
-    st.rerun()
+        st.logout()  # Streamlit's own full page load through /auth/logout
+        return
+    browser_session.navigate(SIGN_OUT_PATH)
 
 
 def _audit(action: str, username: str, detail: str) -> None:
@@ -83,8 +86,12 @@ def gate(url_paths: Iterable[str] = ()) -> User:
     """
     user = current_user()
     if user is None:
-        if st.session_state.pop(TOKEN_KEY, None):
-            st.session_state[_NOTICE_KEY] = t("access.session_expired")
+        if browser_session.browser_token() is not None:
+            # The cookie outlived its session (idle or absolute limit, or signed out in
+            # another tab): said once per tab; SSO users leave the IdP session too.
+            if not st.session_state.get("_auth_expired_said"):
+                st.session_state["_auth_expired_said"] = True
+                st.session_state[_NOTICE_KEY] = t("access.session_expired")
             if _sso_signed_in():
                 st.logout()
         elif _sso_signed_in():
@@ -129,6 +136,8 @@ def sign_in_screen() -> None:
     db = ui.db()
     st.title(t("access.sign_in_title"))
     notice = st.session_state.pop(_NOTICE_KEY, None)
+    if st.query_params.get(SIGNED_OUT_PARAM):
+        notice = t("access.signed_out")
     if notice:
         st.info(notice, icon=":material/info:")
     if storage.access.count_users(db) == 0:
@@ -187,7 +196,7 @@ def _first_admin_form() -> None:
         return
     assert user.id is not None
     _audit(storage.audit.ANLAGE, user.username, t("access.audit_first_admin"))
-    _signed_in(user, storage.access.open_session(db, user_id=user.id))
+    _signed_in(user)
 
 
 def _login_form() -> None:
@@ -204,8 +213,7 @@ def _login_form() -> None:
         _audit(storage.audit.ANMELDUNG, username.strip()[:80], t("access.audit_login_failed"))
         st.error(str(exc), icon=":material/error:")
         return
-    assert user.id is not None
-    _signed_in(user, storage.access.open_session(db, user_id=user.id))
+    _signed_in(user)
 
 
 def _guest_form() -> None:
@@ -230,20 +238,29 @@ def _guest_form() -> None:
             icon=":material/error:",
         )
         return
+    nonce = browser_session.browser_nonce()
+    if nonce is None:
+        return
     try:
-        token = storage.access.join_workshop(db, code, label)
+        ticket, guest = storage.tickets.join_workshop(db, code, label, nonce)
     except ZugangsatlasError as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    user = storage.access.user_for_session(db, token)
-    if user is not None:
-        _signed_in(user, token)
+    _hand_over(guest, ticket)
 
 
-def _signed_in(user: User, token: str) -> None:
-    sign_in_session(token)
+def _hand_over(user: User, ticket: str) -> None:
     _audit(storage.audit.ANMELDUNG, user.username, t("access.audit_login"))
-    st.rerun()
+    browser_session.hand_over(ticket)
+
+
+def _signed_in(user: User) -> None:
+    """Hand the checked sign-in of an account to the browser's cookie (see the module text)."""
+    assert user.id is not None
+    nonce = browser_session.browser_nonce()
+    if nonce is None:
+        return
+    _hand_over(user, storage.tickets.issue(ui.db(), nonce, user_id=user.id))
 
 
 # ---------------------------------------------------------------- single sign-on
@@ -271,11 +288,17 @@ def _sso_sign_in() -> None:
     """Match the OIDC identity to a local account and open a session, or explain why not."""
     db = ui.db()
     claims = st.user.to_dict()
+    hours = storage.access.get_settings(db).session_hours
+    if not browser_session.sso_recent(claims, hours):
+        # Streamlit's OIDC cookie outlives our sessions; after the longest session it
+        # signs nobody in any more: the person signs in at the identity provider again.
+        st.session_state[_NOTICE_KEY] = t("sessions.sso_too_old")
+        st.logout()
+        return
     identities = [str(claims[c]) for c in _SSO_CLAIMS if claims.get(c)]
     try:
         user = storage.access.sso_login(db, identities, display_name=str(claims.get("name", "")))
     except InputError as exc:
         st.session_state[_NOTICE_KEY] = str(exc)
         return
-    assert user.id is not None
-    _signed_in(user, storage.access.open_session(db, user_id=user.id))
+    _signed_in(user)

@@ -2170,4 +2170,5 @@ from journeys.storage import dependencies as dependencies  # noqa: E402
 from journeys.storage import backup as backup  # noqa: E402
 from journeys.storage import audit as audit  # noqa: E402
 from journeys.storage import privacy as privacy  # noqa: E402
+from journeys.storage import tickets as tickets  # noqa: E402
 # isort: on

@@ -12,10 +12,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from auth_support import cookies_of_this_browser, follow_navigation
 from auth_support import sign_in as _sign_in
 from sqlite_utils import Database
 
 from journeys import storage
+from pages import browser_session
+
+
+@pytest.fixture(autouse=True)
+def browser_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest has no browser: a stand-in cookie jar and a stand-in for page loads.
+
+    Production reads the session token only from the HttpOnly cookie
+    (``browser_session.browser_cookies``) and sends the browser to the server routes
+    (``browser_session.navigate``). Here the cookie jar lives in
+    ``session_state["auth_token"]``, and a navigation does what the server route
+    would: redeem the ticket (the real ``storage.tickets``) and "set the cookie", or
+    clear it on sign-out.
+    """
+    monkeypatch.setattr(browser_session, "browser_cookies", cookies_of_this_browser)
+    monkeypatch.setattr(browser_session, "navigate", follow_navigation)
 
 
 @pytest.fixture
