@@ -1,17 +1,12 @@
 """Sign-in: who is using the app, checked against the database on every run.
 
 ``current_user()`` is the one place every page asks "who is this?". It reads only the
-random session token from the browser's HttpOnly session cookie (``st.context.cookies``,
-taken from the browser's current connection) and looks the session up in the database.
-Neither the Streamlit session id nor the session state signs anybody in: a client that
-reconnects with someone else's session id brings its own cookies, and a forged session
-state (a made-up ``User``, a token typed into the state) is never read.
-
-A sign-in form cannot set a cookie: after checking the password (join code, SSO) it
-issues a one-time ticket (``journeys.storage.tickets``) and sends the browser to a route
-that sets the cookie (``pages/web_routes.py``, ``pages/browser_session.py``). Sign-out
-ends the session in the database (every tab is out on its next action), then the route
-``/abmelden`` clears the cookie with a full page load: no widget values remain.
+session token of the browser's HttpOnly cookie (``st.context.cookies``, from the current
+connection) and looks it up in the database; neither a Streamlit session id nor the
+session state signs anybody in. A sign-in form issues a one-time ticket that a server
+route turns into the cookie (``pages/web_routes.py``, ``pages/browser_session.py``).
+Sign-out ends the session in the database (every tab), then ``/abmelden`` clears the
+cookie with a full page load: no widget values remain.
 
 ``gate()`` runs in app.py before the navigation. Nobody signed in means the app shows
 only the sign-in screen, under every address of the app (a deep link such as
@@ -23,7 +18,7 @@ Streamlit's own OIDC login and the person is matched to a local account.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
@@ -35,6 +30,7 @@ from pages import browser_session, ui
 from pages.web_routes import SIGN_OUT_PATH, SIGNED_OUT_PARAM
 
 _NOTICE_KEY = "_auth_notice"
+_home: Callable[[User], str] | None = None  # set by gate() on every run (app.py)
 _SSO_CLAIMS = ("email", "preferred_username", "upn")
 
 
@@ -77,13 +73,16 @@ def _audit(action: str, username: str, detail: str) -> None:
 # ---------------------------------------------------------------- the gate
 
 
-def gate(url_paths: Iterable[str] = ()) -> User:
+def gate(url_paths: Iterable[str] = (), home: Callable[[User], str] | None = None) -> User:
     """The signed-in user; when there is none, show only the sign-in screen and stop.
 
     ``url_paths`` are the addresses of the app's pages (the first one is the default
     page): the sign-in screen answers under each of them, so that a link into the app
-    opens the wanted page right after signing in.
+    opens the wanted page right after signing in. ``home(user)`` names the page that
+    user's navigation opens at ``/``.
     """
+    global _home
+    _home = home
     user = current_user()
     if user is None:
         if browser_session.browser_token() is not None:
@@ -251,7 +250,7 @@ def _guest_form() -> None:
 
 def _hand_over(user: User, ticket: str) -> None:
     _audit(storage.audit.ANMELDUNG, user.username, t("access.audit_login"))
-    browser_session.hand_over(ticket)
+    browser_session.hand_over(ticket, _home(user) if _home is not None else "")
 
 
 def _signed_in(user: User) -> None:

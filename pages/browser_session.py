@@ -65,15 +65,24 @@ def browser_nonce() -> str | None:
     return None
 
 
-def hand_over(ticket: str) -> None:
-    """Send the browser with its fresh ticket to the route that sets the session cookie."""
-    query = urlencode({"ticket": ticket, "ziel": wanted_address()})
+def hand_over(ticket: str, home: str = "") -> None:
+    """Send the browser with its fresh ticket to the route that sets the session cookie.
+
+    ``home`` is the url path of the page this user's navigation opens at ``/``.
+    """
+    query = urlencode({"ticket": ticket, "ziel": wanted_address(home)})
     navigate(f"{TICKET_PATH}?{query}")
 
 
-def wanted_address() -> str:
-    """The page (with its query, e.g. ``/reise?familie=…``) to open after signing in."""
+def wanted_address(home: str = "") -> str:
+    """The page (with its query, e.g. ``/reise?familie=…``) to open after signing in.
+
+    Streamlit serves the first page of a navigation only at ``/`` (its own address would
+    answer "Page not found"), so the address of ``home`` becomes ``/``.
+    """
     path = urlparse(st.context.url or "").path or "/"
+    if home and path.rstrip("/").rsplit("/", 1)[-1] == home:
+        path = "/"
     params = {k: v for k, v in st.query_params.to_dict().items() if k != SIGNED_OUT_PARAM}
     return safe_target(f"{path}?{urlencode(params)}" if params else path)
 

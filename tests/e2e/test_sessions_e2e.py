@@ -168,8 +168,18 @@ def test_another_browser_with_the_streamlit_session_id_but_no_cookie_sees_only_s
 
 
 def test_a_backup_download_is_served_only_with_the_session_that_made_it(
-    streamlit_server: str, context: BrowserContext
+    streamlit_server: str, context: BrowserContext, browser: Browser
 ) -> None:
+    # Another signed-in person, who will learn the link: the file is not theirs.
+    colleague_context = browser.new_context(locale="de-DE")
+    try:
+        colleague = colleague_context.new_page()
+        colleague.goto(streamlit_server, timeout=PAGE_TIMEOUT_MS)
+        login(colleague, "coach")
+        other = session_cookie(colleague_context)
+    finally:
+        colleague_context.close()
+
     page = context.new_page()
     page.goto(f"{streamlit_server}/sicherung")
     login(page, "admin")
@@ -183,8 +193,13 @@ def test_a_backup_download_is_served_only_with_the_session_that_made_it(
 
     assert get_status(download.url) == 403  # a client without any session
     assert get_status(download.url, f"{web_routes.SESSION_COOKIE}=ausgedacht") == 403
-    own = {c["name"]: c["value"] for c in context.cookies()}[web_routes.SESSION_COOKIE]
+    assert get_status(download.url, f"{web_routes.SESSION_COOKIE}={other}") == 403
+    own = session_cookie(context)
     assert get_status(download.url, f"{web_routes.SESSION_COOKIE}={own}") == 200
+
+
+def session_cookie(context: BrowserContext) -> str:
+    return {c["name"]: c["value"] for c in context.cookies()}[web_routes.SESSION_COOKIE]
 
 
 def test_headers_health_readiness_and_closed_metrics(streamlit_server: str) -> None:
