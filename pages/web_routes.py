@@ -23,7 +23,7 @@ Routes (not under Streamlit's reserved ``/_stcore/``, ``/media/``, ``/static/``,
 Login CSRF (an attacker signs a victim's browser into the attacker's account, so that
 what the victim then types lands with the attacker): a ticket is bound to the browser's
 pre-sign-in nonce cookie (set by the middleware on the first page load, HttpOnly and
-SameSite=Strict, read by the sign-in form through the websocket). A ticket the attacker
+SameSite=Lax, read by the sign-in form through the websocket). A ticket the attacker
 obtained for their own browser carries the attacker's nonce; the victim's browser holds
 another one, so the route refuses it. In addition the route requires
 ``Sec-Fetch-Site: same-origin`` when the browser sends that header (every current
@@ -99,13 +99,15 @@ def is_https(headers: dict[str, str], scheme: str) -> bool:
     return scheme in ("https", "wss") or forwarded == "https"
 
 
-def cookie_header(name: str, value: str, *, secure: bool, clear: bool = False) -> str:
+def cookie_header(
+    name: str, value: str, *, secure: bool, clear: bool = False, same_site: str = "Strict"
+) -> str:
     """A ``Set-Cookie`` value: HttpOnly, SameSite=Strict, whole site, Secure over HTTPS.
 
     The cookie has no expiry of its own (it ends with the browser); the session behind
     it ends by the idle and absolute limits in the database. ``clear`` deletes it.
     """
-    parts = [f"{name}={'' if clear else value}", "Path=/", "HttpOnly", "SameSite=Strict"]
+    parts = [f"{name}={'' if clear else value}", "Path=/", "HttpOnly", f"SameSite={same_site}"]
     if clear:
         parts += ["Max-Age=0", "Expires=Thu, 01 Jan 1970 00:00:00 GMT"]
     if secure:
@@ -326,10 +328,13 @@ class SessionGuard:
                 return
         extra: list[tuple[bytes, bytes]] = list(_SECURITY_HEADERS)
         if NONCE_COOKIE not in cookies and not path.startswith(_NO_NONCE_PREFIXES):
+            # Lax, not Strict: arriving by a link from another site (mail, intranet) must
+            # not look like "no nonce" and replace the one an open tab signs in with.
             value = cookie_header(
                 NONCE_COOKIE,
                 secrets.token_urlsafe(24),
                 secure=is_https(headers, scope.get("scheme", "http")),
+                same_site="Lax",
             )
             extra.append((b"set-cookie", value.encode("latin-1")))
 

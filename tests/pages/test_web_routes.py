@@ -199,7 +199,7 @@ def test_metrics_are_not_public(client: TestClient, db: Database) -> None:
 def test_a_page_load_hands_out_the_pre_sign_in_nonce(client: TestClient) -> None:
     cookie = client.get("/reise").headers["set-cookie"]
     assert cookie.startswith(f"{web_routes.NONCE_COOKIE}=")
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_health_and_readiness(client: TestClient, db: Database) -> None:
