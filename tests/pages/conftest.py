@@ -8,7 +8,7 @@ function for tests that prefer a fixture.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,8 @@ from journeys import storage
 from pages import browser_session
 
 
-@pytest.fixture(autouse=True)
-def browser_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def browser_stand_in() -> Iterator[None]:
     """AppTest has no browser: a stand-in cookie jar and a stand-in for page loads.
 
     Production reads the session token only from the HttpOnly cookie
@@ -31,8 +31,12 @@ def browser_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
     would: redeem the ticket (the real ``storage.tickets``) and "set the cookie", or
     clear it on sign-out.
     """
-    monkeypatch.setattr(browser_session, "browser_cookies", cookies_of_this_browser)
-    monkeypatch.setattr(browser_session, "navigate", follow_navigation)
+    # Session scope: module-scoped fixtures (signed-in AppTests shared by a module) run
+    # before any function-scoped fixture and need the stand-in too.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(browser_session, "browser_cookies", cookies_of_this_browser)
+        patch.setattr(browser_session, "navigate", follow_navigation)
+        yield
 
 
 @pytest.fixture
