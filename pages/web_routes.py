@@ -56,12 +56,9 @@ SIGNED_OUT_PARAM = "abgemeldet"
 HEALTH_PATH = "/health"
 READY_PATH = "/ready"
 
-# Uploads are for signed-in accounts that may import or restore something.
-UPLOAD_PERMISSIONS = (
-    Permission.CASES_EXPORT,
-    Permission.SETTINGS,
-    Permission.BACKUP,
-)
+# Uploads are for signed-in accounts that may import (Daten) or restore (Sicherung):
+# the only two pages with a file uploader.
+UPLOAD_PERMISSIONS = (Permission.CASES_EXPORT, Permission.BACKUP)
 
 _LOG = logging.getLogger("zugangsatlas.web")
 
