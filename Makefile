@@ -23,7 +23,7 @@ help:
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,sso]"
 	touch $@
 
 # Debian's graphviz gives the `dot` program for SVG/PNG downloads.
@@ -45,7 +45,7 @@ demo: $(BIN)/.installed
 	$(BIN)/zugangsatlas demo --if-empty --db "$(ZUGANGSATLAS_DB)"
 
 run: $(BIN)/.installed graphviz demo
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.port $(PORT)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check --no-cache .

@@ -13,7 +13,7 @@ import streamlit as st
 
 from journeys.i18n import t
 from journeys.paths import DATA_DIR
-from journeys.permissions import Permission
+from journeys.permissions import Permission, User
 from pages import auth
 
 FAVICON = DATA_DIR / "favicon.svg"
@@ -169,7 +169,14 @@ def navigation(specs: list[PageSpec]) -> dict[str, list[st.Page]]:
 
 
 # Nothing but the sign-in screen until someone is signed in (pages/auth.py).
-user = auth.gate([spec.url_path for spec in sorted(PAGES, key=lambda spec: not spec.default)])
+def home_page(person: User) -> str:
+    """The page a user's navigation opens at ``/``: the first one that user may open."""
+    return next((spec.url_path for spec in PAGES if person.may(spec.permission)), "")
+
+
+user = auth.gate(
+    [spec.url_path for spec in sorted(PAGES, key=lambda spec: not spec.default)], home=home_page
+)
 # Only the pages this user may open are offered (a convenience: every page checks again on
 # the server, pages/guard.py). Without the default page, the first one allowed opens.
 allowed_pages = [spec for spec in PAGES if user.may(spec.permission)]

@@ -80,6 +80,8 @@ def measure(path: str, warmup_path: str, repeats: int, with_ratio: bool) -> dict
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from pages import browser_session, web_routes
+
     os.chdir(ROOT)
 
     def run_page(db_path: str, *, cold: bool) -> tuple[float, float]:
@@ -88,7 +90,10 @@ def measure(path: str, warmup_path: str, repeats: int, with_ratio: bool) -> dict
             st.cache_data.clear()
             st.cache_resource.clear()
         at = AppTest.from_file(PAGE, default_timeout=300)
-        at.session_state["auth_token"] = _analyst_session(db_path)
+        # AppTest sends no cookies: hand the page the analyst's session cookie directly
+        # (the one seam pages/browser_session.py leaves for page tests).
+        jar = {web_routes.SESSION_COOKIE: _analyst_session(db_path)}
+        browser_session.browser_cookies = lambda: jar
         start = time.perf_counter()
         at.run()
         first = time.perf_counter() - start

@@ -14,7 +14,8 @@ HERE=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 cd "$HERE"
 
 STREAMLIT=${ZUGANGSATLAS_STREAMLIT:-$HERE/.venv/bin/streamlit}
-APP=app.py # das Startskript der App; hier und nur hier ändern
+# das Startskript: app.py mit den Routen für Anmeldung und Downloads; hier und nur hier ändern
+APP=serve.py
 
 # Hinter dem Proxy: nur lokal erreichbar (TLS, Namen und Weiterleitungen macht Caddy);
 # CORS- und XSRF-Schutz an (der WebSocket ist gleichen Ursprungs, da Caddy den Host-Header

@@ -16,14 +16,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# The script `streamlit run` starts; the installed `zugangsatlas start` runs the same one.
-APP_SCRIPT_NAME = "app.py"
+# The script `streamlit run` starts (serve.py: app.py with the sign-in and download routes);
+# the installed `zugangsatlas start` runs the same one.
+APP_SCRIPT_NAME = "serve.py"
 
 _PARENT = Path(__file__).resolve().parent.parent  # the checkout, or site-packages
 
 
 def _holds_the_app(folder: Path) -> bool:
-    return (folder / APP_SCRIPT_NAME).is_file() and (folder / "data" / "i18n").is_dir()
+    scripts = (folder / APP_SCRIPT_NAME, folder / "app.py")
+    return all(script.is_file() for script in scripts) and (folder / "data" / "i18n").is_dir()
 
 
 # True in a source checkout, False in an installed wheel.

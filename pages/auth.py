@@ -1,9 +1,12 @@
 """Sign-in: who is using the app, checked against the database on every run.
 
 ``current_user()`` is the one place every page asks "who is this?". It reads only the
-random session token from ``st.session_state["auth_token"]`` and looks the session up in
-the database, so a forged session state (a made-up ``User``, a role typed into the
-state) never grants anything: without a valid, unexpired token there is no user.
+session token of the browser's HttpOnly cookie (``st.context.cookies``, from the current
+connection) and looks it up in the database; neither a Streamlit session id nor the
+session state signs anybody in. A sign-in form issues a one-time ticket that a server
+route turns into the cookie (``pages/web_routes.py``, ``pages/browser_session.py``).
+Sign-out ends the session in the database (every tab), then ``/abmelden`` clears the
+cookie with a full page load: no widget values remain.
 
 ``gate()`` runs in app.py before the navigation. Nobody signed in means the app shows
 only the sign-in screen, under every address of the app (a deep link such as
@@ -15,7 +18,7 @@ Streamlit's own OIDC login and the person is matched to a local account.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
@@ -23,10 +26,11 @@ from journeys import accounts, pii, storage
 from journeys.errors import InputError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.permissions import User
-from pages import client, first_start, ui
+from pages import browser_session, client, first_start, ui
+from pages.web_routes import SIGN_OUT_PATH, SIGNED_OUT_PARAM
 
-TOKEN_KEY = "auth_token"
 _NOTICE_KEY = "_auth_notice"
+_home: Callable[[User], str] | None = None  # set by gate() on every run (app.py)
 _SSO_CLAIMS = ("email", "preferred_username", "upn")
 
 
@@ -34,57 +38,59 @@ _SSO_CLAIMS = ("email", "preferred_username", "upn")
 
 
 def current_user() -> User | None:
-    """The signed-in user of this browser session, or ``None``.
+    """The signed-in user of this browser, or ``None``.
 
     Looked up in the database on every call: a timed-out session, a deactivated account
     or a forged token gives ``None``. Also moves the session's idle timer on.
     """
-    token = st.session_state.get(TOKEN_KEY)
-    if not isinstance(token, str) or not token:
+    token = browser_session.browser_token()
+    if token is None:
         return None
     return storage.access.user_for_session(ui.db(), token)
 
 
-def sign_in_session(token: str) -> None:
-    """Remember a freshly opened session for this browser session."""
-    st.session_state[TOKEN_KEY] = token
-
-
 def sign_out() -> None:
-    """End the session in the database and forget it here; SSO users leave the IdP too."""
+    """End the session in the database (every tab), then let the server clear the cookie."""
     db = ui.db()
     user = current_user()
-    token = st.session_state.pop(TOKEN_KEY, None)
-    if isinstance(token, str):
+    token = browser_session.browser_token()
+    if token is not None:
         storage.access.close_session(db, token)
     if user is not None:
         _audit(storage.audit.ABMELDUNG, user.username, t("access.audit_logout"))
-    st.session_state[_NOTICE_KEY] = t("access.signed_out")
     if _sso_signed_in():
-        st.logout()
-    st.rerun()
+        st.logout()  # Streamlit's own full page load through /auth/logout
+        return
+    browser_session.navigate(SIGN_OUT_PATH)
 
 
 def _audit(action: str, username: str, detail: str) -> None:
     storage.audit.record(
-        ui.db(), action, storage.audit.EINSTELLUNG, username, detail=detail, actor=username
+        ui.db(), action, storage.audit.BENUTZER, username, detail=detail, actor=username
     )
 
 
 # ---------------------------------------------------------------- the gate
 
 
-def gate(url_paths: Iterable[str] = ()) -> User:
+def gate(url_paths: Iterable[str] = (), home: Callable[[User], str] | None = None) -> User:
     """The signed-in user; when there is none, show only the sign-in screen and stop.
 
     ``url_paths`` are the addresses of the app's pages (the first one is the default
     page): the sign-in screen answers under each of them, so that a link into the app
-    opens the wanted page right after signing in.
+    opens the wanted page right after signing in. ``home(user)`` names the page that
+    user's navigation opens at ``/``.
     """
+    global _home
+    _home = home
     user = current_user()
     if user is None:
-        if st.session_state.pop(TOKEN_KEY, None):
-            st.session_state[_NOTICE_KEY] = t("access.session_expired")
+        if browser_session.browser_token() is not None:
+            # The cookie outlived its session (idle or absolute limit, or signed out in
+            # another tab): said once per tab; SSO users leave the IdP session too.
+            if not st.session_state.get("_auth_expired_said"):
+                st.session_state["_auth_expired_said"] = True
+                st.session_state[_NOTICE_KEY] = t("access.session_expired")
             if _sso_signed_in():
                 st.logout()
         elif _sso_signed_in():
@@ -129,6 +135,8 @@ def sign_in_screen() -> None:
     db = ui.db()
     st.title(t("access.sign_in_title"))
     notice = st.session_state.pop(_NOTICE_KEY, None)
+    if st.query_params.get(SIGNED_OUT_PARAM):
+        notice = t("access.signed_out")
     if notice:
         st.info(notice, icon=":material/info:")
     if storage.access.count_users(db) == 0:
@@ -156,8 +164,8 @@ def sign_in_screen() -> None:
 
 
 def _first_admin_form() -> None:
-    if (created := first_start.first_admin_form()) is not None:  # pages/first_start.py
-        _signed_in(*created)
+    if (user := first_start.first_admin_form()) is not None:  # pages/first_start.py
+        _signed_in(user)
 
 
 def _login_form() -> None:
@@ -175,8 +183,7 @@ def _login_form() -> None:
     except InputError as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    assert user.id is not None
-    _signed_in(user, storage.access.open_session(db, user_id=user.id))
+    _signed_in(user)
 
 
 def _guest_form() -> None:
@@ -206,20 +213,31 @@ def _guest_form() -> None:
             icon=":material/error:",
         )
         return
+    nonce = browser_session.browser_nonce()
+    if nonce is None:
+        return
     try:
-        token = storage.access.join_workshop(db, code, label, client=client.client_id())
+        ticket, guest = storage.tickets.join_workshop(
+            db, code, label, nonce, client=client.client_id()
+        )
     except ZugangsatlasError as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    user = storage.access.user_for_session(db, token)
-    if user is not None:
-        _signed_in(user, token)
+    _hand_over(guest, ticket)
 
 
-def _signed_in(user: User, token: str) -> None:
-    sign_in_session(token)
+def _hand_over(user: User, ticket: str) -> None:
     _audit(storage.audit.ANMELDUNG, user.username, t("access.audit_login"))
-    st.rerun()
+    browser_session.hand_over(ticket, _home(user) if _home is not None else "")
+
+
+def _signed_in(user: User) -> None:
+    """Hand the checked sign-in of an account to the browser's cookie (see the module text)."""
+    assert user.id is not None
+    nonce = browser_session.browser_nonce()
+    if nonce is None:
+        return
+    _hand_over(user, storage.tickets.issue(ui.db(), nonce, user_id=user.id))
 
 
 # ---------------------------------------------------------------- single sign-on
@@ -247,11 +265,17 @@ def _sso_sign_in() -> None:
     """Match the OIDC identity to a local account and open a session, or explain why not."""
     db = ui.db()
     claims = st.user.to_dict()
+    hours = storage.access.get_settings(db).session_hours
+    if not browser_session.sso_recent(claims, hours):
+        # Streamlit's OIDC cookie outlives our sessions; after the longest session it
+        # signs nobody in any more: the person signs in at the identity provider again.
+        st.session_state[_NOTICE_KEY] = t("sessions.sso_too_old")
+        st.logout()
+        return
     identities = [str(claims[c]) for c in _SSO_CLAIMS if claims.get(c)]
     try:
         user = storage.access.sso_login(db, identities, display_name=str(claims.get("name", "")))
     except InputError as exc:
         st.session_state[_NOTICE_KEY] = str(exc)
         return
-    assert user.id is not None
-    _signed_in(user, storage.access.open_session(db, user_id=user.id))
+    _signed_in(user)

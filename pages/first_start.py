@@ -20,8 +20,8 @@ from pages import ui
 EMPTY, DEMO = "leer", "demo"
 
 
-def first_admin_form() -> tuple[User, str] | None:
-    """The form; after a successful start the new account and its session token."""
+def first_admin_form() -> User | None:
+    """The form; after a successful start the new account (``auth`` signs it in)."""
     db = ui.db()
     st.info(t("teams.first_intro"), icon=":material/admin_panel_settings:")
     found = storage.teams.demo_data(db)
@@ -71,5 +71,4 @@ def first_admin_form() -> tuple[User, str] | None:
     except ZugangsatlasError as exc:
         st.error(str(exc), icon=":material/error:")
         return None
-    assert user.id is not None
-    return user, storage.access.open_session(db, user_id=user.id)
+    return user

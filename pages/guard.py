@@ -24,7 +24,7 @@ from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.permissions import Permission, User
 from journeys.visibility import ARCHETYPE_TEAM, CaseScope
-from pages import auth, ui
+from pages import auth, browser_session, download_guard, ui
 
 T = TypeVar("T")
 
@@ -145,13 +145,16 @@ def export(permission: Permission, build: Callable[[], T]) -> Callable[[], T]:
     download's callable on another thread, without the session state, so the session
     token is taken now and looked up in the database then.
     """
-    token = st.session_state.get(auth.TOKEN_KEY)
+    token = browser_session.browser_token()
 
     def checked() -> T:
         user = _user_of(token)
         if user is None or not user.may(permission):
             raise ExportRefusedError(t("guard.export_refused"))
-        return build()
+        data = build()
+        if isinstance(data, bytes | str):  # only that session may fetch the file
+            download_guard.bind(data, token, permission.value)
+        return data
 
     return checked
 
@@ -160,6 +163,7 @@ def export_bytes(permission: Permission, data: bytes) -> bytes:
     """Bytes already built on this run, handed out only if ``permission`` holds right now."""
     if not may(permission):
         raise ExportRefusedError(t("guard.export_refused"))
+    download_guard.bind(data, browser_session.browser_token(), permission.value)
     return data
 
 

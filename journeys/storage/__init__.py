@@ -2179,4 +2179,5 @@ from journeys.storage import teams as teams  # noqa: E402
 from journeys.storage import teams as _teams  # noqa: E402  (``teams`` is also a parameter name)
 from journeys.storage import join_address as join_address  # noqa: E402
 from journeys.storage import throttle as throttle  # noqa: E402
+from journeys.storage import tickets as tickets  # noqa: E402
 # isort: on

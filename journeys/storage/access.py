@@ -25,6 +25,7 @@ from journeys.permissions import User, UserRole
 from journeys.storage import _immediate, get_meta, migrations
 from journeys.storage import _set_meta as set_meta
 from journeys.throttle import UNKNOWN_CLIENT
+from journeys.workshop_models import Participant, Workshop
 
 # A session's "last seen" stamp is written at most this often (seconds): every page run
 # reads the session, and one write per click would be needless lock traffic.
@@ -493,8 +494,10 @@ def _guest(db: Database, workshop_id: int | None, participant_id: int) -> User |
     return accounts.guest_user(found.label, workshop_id, participant_id)
 
 
-def join_workshop(db: Database, join_code: str, label: str, *, client: str = "") -> str:
-    """Join the open workshop with this code as a guest; return the guest's session token.
+def join_as_guest(
+    db: Database, join_code: str, label: str, *, client: str = ""
+) -> tuple[Workshop, Participant]:
+    """Join the open workshop with this code as a guest: the workshop and the participant.
 
     Wrong codes are throttled per ``client`` and logged (``storage.throttle``); the join is
     logged in the family's trail, since a guest reads the family's own words.
@@ -507,6 +510,12 @@ def join_workshop(db: Database, join_code: str, label: str, *, client: str = "")
     participant = workshops.join(db, workshop.id, label)
     actor = f"{accounts.GUEST_PREFIX}{participant.label}"[:200]
     audit.workshop_joined(db, workshop.id, actor, with_words=True)
+    return workshop, participant
+
+
+def join_workshop(db: Database, join_code: str, label: str, *, client: str = "") -> str:
+    """Join as a guest (``join_as_guest``) and return the guest's session token."""
+    workshop, participant = join_as_guest(db, join_code, label, client=client)
     return open_session(db, participant_id=participant.id, workshop_id=workshop.id)
 
 

@@ -154,7 +154,7 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory, browser: Browser)
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "ZUGANGSATLAS_DB": str(database), "PYTHONUNBUFFERED": "1"}
     command = [
-        _streamlit_executable(), "run", "app.py",
+        _streamlit_executable(), "run", "serve.py",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",

@@ -202,8 +202,8 @@ def test_a_new_familys_journey_survives_a_reload(streamlit_server: str, page: Pa
     expect(chip).to_contain_text(barrier.label)
     screenshot(page, "journey-e2e-05-barrier-tagged")
 
-    page.reload()  # a new browser session: signed out, the address (and family) is kept
-    login(page, "coach")
+    page.reload()  # a new Streamlit session, still signed in (cookie), on the same family
+    wait_for_app(page)
     cards = step_cards(page)
     expect(cards).to_have_count(2)
     expect(cards.nth(0)).to_contain_text(FIRST_SERVICE)

@@ -7,21 +7,30 @@ which the ``db`` fixtures set), opens a session for it and puts the session toke
 production; nothing is mocked. Import it in a test module with
 ``from auth_support import sign_in`` (tests/pages is on the import path, like
 tests/e2e/e2e_support.py).
+
+AppTest cannot send cookies; tests/pages/conftest.py therefore replaces the one function
+that reads the browser's cookies (``pages.browser_session.browser_cookies``) with
+``cookies_of_this_browser`` below, and the browser's page loads (``pages.browser_session.navigate``)
+with ``follow_navigation``, which redeems sign-in tickets as the server route does.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from urllib.parse import parse_qs, urlsplit
 
+import streamlit as st
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import storage
 from journeys.demo import DEMO_TEAM
 from journeys.permissions import User, UserRole
+from pages import ui, web_routes
 
 TOKEN_KEY = "auth_token"
+TEST_NONCE = "nonce-of-the-test-browser"
 _numbers = itertools.count(1)
 
 
@@ -50,3 +59,28 @@ def sign_in(
     assert user.id is not None
     at.session_state[TOKEN_KEY] = storage.access.open_session(database, user_id=user.id)
     return user
+
+
+def cookies_of_this_browser() -> Mapping[str, str]:
+    """The stand-in cookie jar: the session token a test (or a sign-in) put there."""
+    jar = {web_routes.NONCE_COOKIE: TEST_NONCE}
+    token = st.session_state.get(TOKEN_KEY)
+    if isinstance(token, str) and token:
+        jar[web_routes.SESSION_COOKIE] = token
+    return jar
+
+
+def follow_navigation(url: str) -> None:
+    """What the browser and the server route do with a navigation of ``pages.browser_session``."""
+    parts = urlsplit(url)
+    if parts.path == web_routes.TICKET_PATH:
+        query = parse_qs(parts.query)
+        token = web_routes.redeem_ticket(ui.db(), query["ticket"][0], TEST_NONCE)
+        assert token is not None, "the ticket of the sign-in form was refused"
+        st.session_state[TOKEN_KEY] = token
+    elif parts.path == web_routes.SIGN_OUT_PATH:
+        st.session_state.pop(TOKEN_KEY, None)
+        st.query_params[web_routes.SIGNED_OUT_PARAM] = "1"
+    else:
+        raise AssertionError(f"unexpected navigation to {url}")
+    st.rerun()

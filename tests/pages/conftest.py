@@ -8,14 +8,35 @@ function for tests that prefer a fixture.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from auth_support import cookies_of_this_browser, follow_navigation
 from auth_support import sign_in as _sign_in
 from sqlite_utils import Database
 
 from journeys import storage
+from pages import browser_session
+
+
+@pytest.fixture(scope="session", autouse=True)
+def browser_stand_in() -> Iterator[None]:
+    """AppTest has no browser: a stand-in cookie jar and a stand-in for page loads.
+
+    Production reads the session token only from the HttpOnly cookie
+    (``browser_session.browser_cookies``) and sends the browser to the server routes
+    (``browser_session.navigate``). Here the cookie jar lives in
+    ``session_state["auth_token"]``, and a navigation does what the server route
+    would: redeem the ticket (the real ``storage.tickets``) and "set the cookie", or
+    clear it on sign-out.
+    """
+    # Session scope: module-scoped fixtures (signed-in AppTests shared by a module) run
+    # before any function-scoped fixture and need the stand-in too.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(browser_session, "browser_cookies", cookies_of_this_browser)
+        patch.setattr(browser_session, "navigate", follow_navigation)
+        yield
 
 
 @pytest.fixture

@@ -399,14 +399,41 @@ def test_an_sso_user_is_matched_to_their_local_account_by_email(demo_db: Databas
         demo_db, "k.berger@jobcenter.example", None, [UserRole.COACH], teams=[demo.DEMO_TEAM]
     )
     at = open_app_with_sso(
-        {"is_logged_in": True, "email": "K.Berger@jobcenter.example", "name": "K. Berger"}
+        {
+            "is_logged_in": True,
+            "email": "K.Berger@jobcenter.example",
+            "name": "K. Berger",
+            "iat": int(datetime.now(UTC).timestamp()) - 60,
+        }
     )
     assert titles(at)[0] == t("families.title")
     assert "Angemeldet: k.berger@jobcenter.example" in sidebar_texts(at)
 
 
+def test_an_sso_sign_in_older_than_the_longest_session_signs_nobody_in(
+    demo_db: Database,
+) -> None:
+    """Streamlit's OIDC cookie outlives our sessions: after 12 h it opens nothing."""
+    storage.access.create_user(
+        demo_db, "k.berger@jobcenter.example", None, [UserRole.COACH], teams=[demo.DEMO_TEAM]
+    )
+    issued = datetime.now(UTC) - timedelta(hours=13)
+    at = open_app_with_sso(
+        {"is_logged_in": True, "email": "k.berger@jobcenter.example", "iat": issued.timestamp()}
+    )
+    assert shows_only_sign_in(at)
+    assert t("sessions.sso_too_old") in [i.value for i in at.info]
+    assert TOKEN not in at.session_state
+
+
 def test_an_unknown_sso_user_is_told_no_role_is_assigned_yet(demo_db: Database) -> None:
-    at = open_app_with_sso({"is_logged_in": True, "email": "neu@jobcenter.example"})
+    at = open_app_with_sso(
+        {
+            "is_logged_in": True,
+            "email": "neu@jobcenter.example",
+            "iat": int(datetime.now(UTC).timestamp()),
+        }
+    )
     assert shows_only_sign_in(at)
     notices = "\n".join(i.value for i in at.info)
     assert "noch keine Rolle zugewiesen" in notices
