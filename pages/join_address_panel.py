@@ -15,7 +15,6 @@ from journeys.errors import InputError
 from journeys.i18n import t
 from journeys.join_link import Source
 from pages import join_panel, ui
-from pages import widgets as w
 
 FIELD_KEY = "join_address_input"
 
@@ -25,11 +24,11 @@ def tab() -> None:
     st.caption(t("room.intro"))
     place = join_panel.address()
     stored = storage.join_address.stored(db)
-    st.markdown(t("room.in_force", url=w.md(place.url)))
+    st.markdown(t("room.in_force", url=place.url))  # checked when set: a code span, no link
     if place.source is Source.ENVIRONMENT:
         st.info(t("room.source_environment", var=join_link.ENV_VAR), icon=":material/dns:")
         if stored:
-            st.caption(w.md(t("room.stored_shadowed", url=stored)))
+            st.caption(t("room.stored_shadowed", url=stored))  # checked when saved
     elif place.source is Source.SETTING:
         st.caption(t("room.source_setting"))
     else:

@@ -84,7 +84,9 @@ def _toggle_qr() -> None:
 def projector_join(code: str) -> None:
     """The projector's join column: address, code in huge type, QR code (can be hidden)."""
     place = address()
-    st.markdown(w.md(t("room.join_with", url=place.join_link())))
+    # The address is checked when set (journeys/join_link.py: host name, port, a plain
+    # path), so it goes in as a code span: shown as typed, never turned into a link.
+    st.markdown(t("room.join_with", url=f"`{place.join_link()}`"))
     with st.container(key="wp_code"):
         st.markdown(f"**{w.md(code)}**")
     hidden = bool(st.session_state.get(HIDDEN, False))

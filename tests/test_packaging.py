@@ -22,11 +22,12 @@ import sqlite3
 import subprocess
 import sys
 import sysconfig
+import threading
 import time
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.parser import Parser
 from pathlib import Path
@@ -70,6 +71,23 @@ def _run(*args: str | Path, cwd: Path) -> None:
         [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
+
+
+def _in_thread(action: Callable[[], None]) -> None:
+    """Run ``action`` in a thread of its own and re-raise whatever it raised."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as exc:  # handed to the test's thread below
+            failures.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failures:
+        raise failures[0]
 
 
 @pytest.fixture(scope="module")
@@ -234,33 +252,38 @@ def test_zugangsatlas_start_serves_the_app_and_a_person_signs_in(
     # The settings shipped next to the app were read: no usage statistics.
     assert "Collecting usage statistics" not in output
 
-    from playwright.sync_api import sync_playwright
+    def sign_in_in_chromium() -> None:
+        from playwright.sync_api import sync_playwright
 
-    assert CHROMIUM.exists(), f"{CHROMIUM} fehlt: bitte `make chromium` ausführen."
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(locale="de-DE")
-            page.set_default_timeout(30_000)
-            page.goto(url)
-            page.locator(".st-key-auth_username input").fill("paket-admin")
-            page.locator(".st-key-auth_password input").fill(PASSWORD)
-            page.get_by_role("button", name=t("access.sign_in"), exact=True).click()
-            nav = page.locator('[data-testid="stSidebarNav"]')
-            nav.get_by_text(t("nav.users"), exact=True).wait_for()
-            page.wait_for_selector(
-                '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached"
+        assert CHROMIUM.exists(), f"{CHROMIUM} fehlt: bitte `make chromium` ausführen."
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
-            # The pages of the installed package are found: an admin's navigation.
-            assert nav.get_by_text(t("nav.backup"), exact=True).is_visible()
-            assert not page.locator('[data-testid="stException"]').count()
-            # The page icon shipped in data/ reaches the browser inline.
-            icon = page.evaluate("() => document.querySelector('link[rel~=icon]').href")
-            assert icon.startswith("data:image/svg+xml"), icon
-        finally:
-            browser.close()
+            try:
+                page = browser.new_page(locale="de-DE")
+                page.set_default_timeout(30_000)
+                page.goto(url)
+                page.locator(".st-key-auth_username input").fill("paket-admin")
+                page.locator(".st-key-auth_password input").fill(PASSWORD)
+                page.get_by_role("button", name=t("access.sign_in"), exact=True).click()
+                nav = page.locator('[data-testid="stSidebarNav"]')
+                nav.get_by_text(t("nav.users"), exact=True).wait_for()
+                page.wait_for_selector(
+                    '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached"
+                )
+                # The pages of the installed package are found: an admin's navigation.
+                assert nav.get_by_text(t("nav.backup"), exact=True).is_visible()
+                assert not page.locator('[data-testid="stException"]').count()
+                # The page icon shipped in data/ reaches the browser inline.
+                icon = page.evaluate("() => document.querySelector('link[rel~=icon]').href")
+                assert icon.startswith("data:image/svg+xml"), icon
+            finally:
+                browser.close()
+
+    # In its own thread: a sync Playwright cannot start inside the asyncio loop that
+    # the e2e tests' session-wide Playwright keeps running when they share this worker.
+    _in_thread(sign_in_in_chromium)
 
 
 def test_streamlit_run_of_the_installed_app_script_works(

@@ -54,7 +54,7 @@ def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     streamlit = Path(sys.executable).parent / "streamlit"  # of this virtual environment
     env = {**os.environ, "ZUGANGSATLAS_DB": str(database), "PYTHONUNBUFFERED": "1"}
     command = [
-        str(streamlit), "run", "app.py",
+        str(streamlit), "run", "serve.py",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",

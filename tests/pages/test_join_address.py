@@ -86,7 +86,7 @@ def test_an_admin_saves_the_address_and_a_typo_is_refused_naming_the_field(
     save_address(at, "Zugangsatlas.Jobcenter.LAN")
     assert not at.error
     assert storage.join_address.stored(db) == "https://zugangsatlas.jobcenter.lan"
-    assert "Es gilt: **https://zugangsatlas.jobcenter.lan**" in shown(at)
+    assert "Es gilt: `https://zugangsatlas.jobcenter.lan`" in shown(at)
     assert t("room.source_setting") in shown(at)
 
 
@@ -97,9 +97,9 @@ def test_the_environment_wins_and_the_page_says_so(
     monkeypatch.setenv(ENV, "https://zugangsatlas.example.de")
     at = open_as(db, SETTINGS, UserRole.ADMIN)
     text = shown(at)
-    assert "Es gilt: **https://zugangsatlas.example.de**" in text
+    assert "Es gilt: `https://zugangsatlas.example.de`" in text
     assert "Umgebungsvariable `ZUGANGSATLAS_PUBLIC_URL`" in text
-    assert "überdeckt: https://gespeichert.lan" in text
+    assert "überdeckt: `https://gespeichert.lan`" in text
 
 
 def test_a_broken_environment_value_is_named_on_the_page(
