@@ -13,7 +13,6 @@ module owns that naming, so the editor and its drafts cannot drift apart.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from journeys import storage
+from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import Arrival, Channel, Childcare, Journey, Outcome, Step, TravelTime
 from journeys.storage.drafts import DRAFT_DAYS, Draft
@@ -105,8 +105,8 @@ def keep(user_id: int | None, journey_id: int | None, sid: int | str) -> None:
             values(sid),
             base_version=int(ss.get(ek(sid, "version")) or 0),
         )
-    except sqlite3.Error:
-        w.fail(EDITOR_SCOPE, t("drafts.not_kept"))
+    except ZugangsatlasError as exc:
+        w.fail(EDITOR_SCOPE, str(exc))
 
 
 def change(view: DraftView, sid: int | str) -> dict[str, Any]:

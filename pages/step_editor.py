@@ -274,7 +274,10 @@ def _basics(ctx: EditorView, sid: int | str) -> None:
     month, outcome, members = st.columns([3, 2, 3])
     with month:
         w.month_picker(
-            t("journey.month"), ek(sid, "month"), value=date.today().strftime("%Y-%m"), **keep
+            t("journey.month"),
+            ek(sid, "month"),
+            value=date.today().strftime("%Y-%m"),
+            callbacks=keep,
         )
     with outcome:
         st.selectbox(
@@ -364,7 +367,7 @@ def _perspective(ctx: EditorView, sid: int | str) -> None:
             )
     feeling, quote = st.columns([2, 3])
     with feeling:
-        w.emotion_slider(t("journey.emotion"), ek(sid, "emotion"), **keep)
+        w.emotion_slider(t("journey.emotion"), ek(sid, "emotion"), callbacks=keep)
     with quote:
         st.text_area(
             t("journey.quote"),

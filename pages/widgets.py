@@ -84,15 +84,14 @@ def month_picker(
     *,
     value: str,
     first_year: int = 2000,
-    on_change: Callable[..., Any] | None = None,
-    args: tuple[Any, ...] = (),
+    callbacks: dict[str, Any] | None = None,
 ) -> str:
     """A month as two selectboxes (year, month); returns ``YYYY-MM``.
 
     Month precision is what the design asks for; a full date picker would invent a day.
     ``value`` is used only when the widgets have no state yet. The years run from next
-    year down, so the recent ones are at the top of the list. ``on_change`` runs when
-    either box changes.
+    year down, so the recent ones are at the top of the list. ``callbacks`` (``on_change``
+    and ``args``, the callback already ``guard.guarded``) run when either box changes.
     """
     year_key, month_key = f"{key}_year", f"{key}_month"
     start = first_day(value)
@@ -107,11 +106,10 @@ def month_picker(
             list(range(1, 13)),
             key=month_key,
             format_func=lambda n: t(f"widgets.months.{n}"),
-            on_change=on_change,
-            args=args,
+            **(callbacks or {}),
         )
     with right:
-        year = st.selectbox(t("widgets.year"), years, key=year_key, on_change=on_change, args=args)
+        year = st.selectbox(t("widgets.year"), years, key=year_key, **(callbacks or {}))
     return f"{int(year):04d}-{int(number):02d}"
 
 
@@ -120,10 +118,11 @@ def emotion_slider(
     key: str,
     *,
     help: str | None = None,
-    on_change: Callable[..., Any] | None = None,
-    args: tuple[Any, ...] = (),
+    callbacks: dict[str, Any] | None = None,
 ) -> int:
-    """The family's mood from −2 to +2 with a face and a word on every stop."""
+    """The family's mood from −2 to +2 with a face and a word on every stop.
+
+    ``callbacks``: ``on_change`` (already ``guard.guarded``) and ``args`` for the slider."""
     st.session_state.setdefault(key, 0)
     return int(
         st.select_slider(
@@ -132,8 +131,7 @@ def emotion_slider(
             format_func=emotion_label,
             key=key,
             help=help,
-            on_change=on_change,
-            args=args,
+            **(callbacks or {}),
         )
     )
 

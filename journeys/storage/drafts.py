@@ -16,12 +16,15 @@ the next draft write (``purge_expired``).
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlite_utils import Database
 
+from journeys.errors import ZugangsatlasError
+from journeys.i18n import t
 from journeys.storage import _immediate, migrations
 
 DRAFT_DAYS = 30
@@ -93,6 +96,29 @@ def save_draft(
     """
     moment = _now(now)
     payload = json.dumps(values, ensure_ascii=False, sort_keys=True)
+    try:
+        _upsert(db, user_id, journey_id, step_id, base_version, payload, moment)
+    except sqlite3.OperationalError as exc:  # locked past the busy timeout: say so
+        raise ZugangsatlasError(t("drafts.not_kept")) from exc
+    return Draft(
+        user_id=user_id,
+        journey_id=journey_id,
+        step_id=step_id,
+        base_version=base_version,
+        values=json.loads(payload),
+        updated_at=moment.replace(microsecond=0),
+    )
+
+
+def _upsert(
+    db: Database,
+    user_id: int,
+    journey_id: int,
+    step_id: int | None,
+    base_version: int,
+    payload: str,
+    moment: datetime,
+) -> None:
     with _immediate(db):
         db.execute(
             "INSERT INTO step_drafts"
@@ -112,14 +138,6 @@ def save_draft(
             ],
         )
         purge_expired(db, now=moment)
-    return Draft(
-        user_id=user_id,
-        journey_id=journey_id,
-        step_id=step_id,
-        base_version=base_version,
-        values=json.loads(payload),
-        updated_at=moment.replace(microsecond=0),
-    )
 
 
 def _from_row(row: tuple[Any, ...]) -> Draft:
