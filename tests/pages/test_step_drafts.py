@@ -223,3 +223,39 @@ def test_the_choices_of_way_and_childcare_survive_a_reload_as_draft(
     run(at)
     again, _ = open_as(db, family.code, coach)
     assert again.selectbox(key="jse_new_travel_time").value == TravelTime.BIS_30
+
+
+# ---------------------------------------------------------------- the Perspektivwechsel
+
+PERSPECTIVE_PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "perspective.py")
+
+
+def test_the_perspektivwechsel_records_the_way_and_the_children_on_the_step(
+    db: Database, family: Family
+) -> None:
+    journey = storage.get_or_create_journey(db, family.id or 0)
+    step = storage.save_step(
+        db, Step(journey_id=journey.id, stage_key="erstkontakt", month="2025-03")
+    )
+    at = AppTest.from_file(PERSPECTIVE_PAGE, default_timeout=TIMEOUT)
+    sign_in(at, UserRole.COACH)
+    at.query_params["familie"] = family.code
+    run(at)
+    assert "Wie weit der Weg ist, ist nicht erfasst." in notes(at)
+    at.selectbox(key=f"pv_travel_time_{step.id}").select(TravelTime.BIS_60)
+    run(at)
+    at.selectbox(key=f"pv_childcare_{step.id}").select(Childcare.NICHT_GEREGELT)
+    run(at)
+    saved = storage.get_step(db, step.id or 0)
+    assert saved.travel_time is TravelTime.BIS_60
+    assert saved.childcare is Childcare.NICHT_GEREGELT
+    shown = notes(at)
+    assert "Weg zum Termin: 30–60 Min." in shown
+    assert "Kinderbetreuung während des Termins: nicht geregelt – Kinder mussten mit" in shown
+    assert "Wie weit der Weg ist, ist nicht erfasst." not in shown
+    # The Reise page's editor shows the same answers.
+    journey_page, _ = open_as(db, family.code)
+    journey_page.button(key=f"journey_edit_{step.id}").click()
+    run(journey_page)
+    assert journey_page.selectbox(key=f"jse_{step.id}_travel_time").value == TravelTime.BIS_60
+    assert journey_page.selectbox(key=f"jse_{step.id}_childcare").value == Childcare.NICHT_GEREGELT
