@@ -126,6 +126,9 @@ def _fill(ctx: EditorView, step: Step | None, draft: Draft | None) -> None:
         ss[ek(sid, field)] = value
     if draft is not None:
         sd.apply(sid, draft)
+        # A member removed from the family since the draft was kept is no longer offered.
+        members = {m.id for m in ctx.family.members}
+        ss[ek(sid, "members")] = [m for m in ss.get(ek(sid, "members")) or [] if m in members]
         # Saved by someone else since the draft began: the conflict panel shows both.
         ss[ek(sid, "conflict")] = step is not None and step.version != draft.base_version
     ss[EDIT] = sid
