@@ -113,7 +113,8 @@ def test_saving_removes_the_draft(db: Database, family: Family) -> None:
     assert storage.drafts.count_drafts(db) == 0
     again, _ = open_as(db, family.code, coach)
     assert not [a for a in again.text_area if a.key == "jse_new_sees"]
-    assert "Entwurf" not in notes(again)
+    assert "Entwurf – noch nicht gespeichert" not in notes(again)
+    assert "Entwurf vorhanden" not in notes(again)
 
 
 def test_discarding_typed_text_asks_first_then_removes_the_draft(
