@@ -194,7 +194,8 @@ def note(draft: Draft | None) -> None:
     if draft is None:
         st.caption(t("drafts.draft_none"))
         return
-    st.info(t("drafts.draft_saved", when=when(draft.updated_at)), icon=":material/edit_note:")
+    text = f"{t('drafts.draft_saved', when=when(draft.updated_at))} {expiry_text()}"
+    st.info(text, icon=":material/edit_note:")
 
 
 def card_note(draft: Draft | None, *, new: bool = False) -> None:

@@ -90,6 +90,7 @@ def test_a_half_typed_step_is_back_after_a_reload_with_the_draft_note(
     again, _ = open_as(db, family.code, coach)  # reload: a new session of the same account
     assert again.text_area(key="jse_new_sees").value == HALF
     assert "Entwurf – noch nicht gespeichert, zuletzt um" in notes(again)
+    assert "nach 30 Tagen ohne Änderung gelöscht" in notes(again)
     assert again.button(key="jse_new_save")
     assert storage.get_or_create_journey(db, family.id or 0).steps == []  # nothing saved yet
 
