@@ -111,6 +111,23 @@ class Outcome(LabelledEnum):
     KONTAKTABBRUCH = "kontaktabbruch"
 
 
+class TravelTime(LabelledEnum):
+    """How far the way to the appointment was, door to door (the Perspektivwechsel asks)."""
+
+    ZU_FUSS = "zu_fuss"
+    BIS_30 = "bis_30_min"
+    BIS_60 = "30_bis_60_min"
+    UEBER_60 = "ueber_60_min"
+
+
+class Childcare(LabelledEnum):
+    """Who minded the children during the appointment (the Perspektivwechsel asks)."""
+
+    NICHT_NOETIG = "nicht_noetig"
+    GEREGELT = "geregelt"
+    NICHT_GEREGELT = "nicht_geregelt"
+
+
 class TagStatus(LabelledEnum):
     """Lifecycle of a barrier: identified, then reduced, then removed."""
 
@@ -231,6 +248,9 @@ class Step(Base):
     feels: LongText = ""
     emotion: Emotion = 0
     quote: LongText = ""
+    # The way there and the children during the appointment; ``None``: not recorded.
+    travel_time: TravelTime | None = None
+    childcare: Childcare | None = None
     tags: list[BarrierTag] = Field(default_factory=list)
     referrals: list[Referral] = Field(default_factory=list)
     updated_at: datetime | None = None

@@ -2,9 +2,10 @@
 
 The coach records the steps of the journey, tags barriers on each step in a few clicks,
 follows each barrier from *erkannt* to *beseitigt*, and sees the whole path as a journey
-map. Everything is written to the database the moment it is entered; the session keeps
-only what is on screen (which family, which step is being edited), so a reload or a
-second tab shows the same saved state.
+map. Tags, their status and the order of steps are written the moment they change; a
+step is written with "Schritt speichern", and until then the open step editor is kept as
+the user's draft on the server (``pages/step_editor.py``, ``pages/step_drafts.py``), so a
+reload, another page or a second device finds it again.
 
 Saves run in widget callbacks (see ``pages/widgets.py``): they happen before the page is
 drawn, so the list and the map already show the change, and a failed save shows its
@@ -22,13 +23,10 @@ import streamlit as st
 
 from barriers.taxonomy import Taxonomy
 from journeys import journeymap, storage, visibility
-from journeys.errors import ConflictError, InputError, NotFoundError, ZugangsatlasError
+from journeys.errors import NotFoundError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import (
-    LONG_TEXT_MAX,
-    Arrival,
     BarrierTag,
-    Channel,
     Family,
     Journey,
     Outcome,
@@ -40,19 +38,19 @@ from journeys.models import (
 from journeys.permissions import Permission
 from pages import guard, pii_guard, ui
 from pages import journey_extras as jx
+from pages import step_drafts as sd
+from pages import step_editor as se
 from pages import widgets as w
 
 user = guard.require(Permission.CASES)
 
 PICK = "journey_family_pick"
-EDIT = "journey_edit"  # "new" or the id of the step whose editor is open
-CONFIRM = "journey_confirm_delete"  # id of the step waiting for delete confirmation
+EDIT = se.EDIT  # "new" or the id of the step whose editor is open
+CONFIRM = se.CONFIRM  # id of the step waiting for delete confirmation
 LAST_MEMBER = "journey_last_member"  # member of the last tag: the next tag's default
-EDITOR = "jse_"  # prefix of every editor widget key
-EDITOR_SCOPE = "editor"
 WHOLE_FAMILY = 0
 NO_SERVICE = 0
-NEW_SERVICE = -1
+NEW_SERVICE = se.NEW_SERVICE
 DATE_MIN, DATE_MAX = date(1990, 1, 1), date(2099, 12, 31)
 
 OUTCOME_COLOR = {
@@ -68,8 +66,7 @@ STATUS_DATE = {
     TagStatus.BESEITIGT: "removed_on",
 }
 STATUS_MARK = {TagStatus.ERKANNT: "", TagStatus.VERRINGERT: "↘", TagStatus.BESEITIGT: "✓"}
-PERSPECTIVE = ("sees", "brings", "understands", "feels")
-LONG_TEXT_LIMIT = f"{LONG_TEXT_MAX:_}".replace("_", ".")  # shown in the box, checked on save
+PERSPECTIVE = sd.PERSPECTIVE
 
 ss = st.session_state
 
@@ -85,6 +82,7 @@ class Ctx:
     active_stages: list[str]
     services: dict[int, Service]  # retired services included (old steps keep them)
     dependencies: tuple[StepDependency, ...] = ()  # "wartet auf" between steps of the journey
+    user_id: int | None = None  # whose drafts the step editor keeps and restores
 
     def member_label(self, member_id: int | None) -> str:
         member = self.family.member(member_id) if member_id else None
@@ -118,8 +116,10 @@ class Ctx:
 
 
 def _on_pick() -> None:
-    """Another family: close the editor and any open confirmation of the previous one."""
-    _close_editor()
+    """Another family: close the editor and any open confirmation of the previous one.
+
+    The user's draft of that editor stays on the server and comes back with the family."""
+    sd.close_editor()
     ss.pop(CONFIRM, None)
 
 
@@ -164,24 +164,23 @@ def _steps_section(ctx: Ctx) -> None:
     )
     if not steps:
         st.info(t("journey.no_steps"))
+    drafts = se.prepare(ctx)
     editing = ss.get(EDIT)
-    if editing not in (None, "new", *(s.id for s in steps)):
-        _close_editor()  # the step was deleted meanwhile (another tab)
-        editing = None
     for index, step in enumerate(steps):
         if editing == step.id:
-            _editor(ctx, step, index)
+            se.editor(ctx, step, index, drafts.get(step.id or 0))
         else:
-            _step_card(ctx, step, index, len(steps))
+            _step_card(ctx, step, index, len(steps), drafts.get(step.id or 0))
     if editing == "new":
-        _editor(ctx, None, len(steps))
+        se.editor(ctx, None, len(steps), drafts.get("new"))
     else:
+        sd.card_note(drafts.get("new"), new=True)
         st.button(
             t("journey.add_step"),
             key="journey_add",
             icon=":material/add:",
             type="primary",
-            on_click=guard.guarded(_open_editor),
+            on_click=guard.guarded(se.open_editor),
             args=(ctx, None),
         )
 
@@ -205,15 +204,22 @@ def _step_title(ctx: Ctx, step: Step, index: int) -> str:
 
 def _step_meta(ctx: Ctx, step: Step) -> str:
     who = ", ".join(ctx.member_label(m) for m in step.member_ids) or t("common.whole_family")
-    return f"{w.emotion_label(step.emotion)} · {w.md(t('journey.involved', members=who))}"
+    parts = [w.emotion_label(step.emotion), w.md(t("journey.involved", members=who))]
+    for field, value in (("travel_time", step.travel_time), ("childcare", step.childcare)):
+        if value is not None:
+            parts.append(
+                t("step_context.card_line", label=t(f"step_context.{field}"), value=value.label)
+            )
+    return " · ".join(parts)
 
 
-def _step_card(ctx: Ctx, step: Step, index: int, count: int) -> None:
+def _step_card(ctx: Ctx, step: Step, index: int, count: int, draft: sd.Draft | None) -> None:
     with st.container(border=True, key=f"journey_step_{step.id}"):
         st.markdown(_step_title(ctx, step, index))
         meta, actions = st.columns([2, 3], vertical_alignment="center")
         with meta:
             st.caption(_step_meta(ctx, step))
+            sd.card_note(draft)
         with actions:
             _step_buttons(ctx, step, index, count)
         if ss.get(CONFIRM) == step.id:
@@ -244,7 +250,7 @@ def _step_buttons(ctx: Ctx, step: Step, index: int, count: int) -> None:
             key=f"journey_edit_{sid}",
             icon=":material/edit:",
             type="tertiary",
-            on_click=guard.guarded(_open_editor),
+            on_click=guard.guarded(se.open_editor),
             args=(ctx, step),
         )
         st.button(
@@ -366,7 +372,7 @@ def _ask_delete(step_id: int) -> None:
 def _delete_step(step_id: int) -> None:
     ss.pop(CONFIRM, None)
     if ss.get(EDIT) == step_id:
-        _close_editor()
+        sd.close_editor()
     w.run_action(
         f"step{step_id}",
         lambda: storage.delete_step(ui.db(), step_id),
@@ -620,433 +626,6 @@ def _delete_tag(tag_id: int) -> None:
     )
 
 
-# ---------------------------------------------------------------- the step editor
-
-
-def _ek(sid: int | str, field: str) -> str:
-    return f"{EDITOR}{sid}_{field}"
-
-
-def _close_editor() -> None:
-    for key in [k for k in ss if str(k).startswith(EDITOR)]:
-        del ss[key]
-    ss.pop(EDIT, None)
-    w.clear_errors(EDITOR_SCOPE)
-
-
-def _default_stage(ctx: Ctx) -> str:
-    """The stage after the last step's stage: journeys are usually entered in order."""
-    order = ctx.active_stages
-    if not order:
-        return next(iter(ctx.stages))
-    steps = ctx.journey.steps
-    if not steps or steps[-1].stage_key not in order:
-        return order[0]
-    return order[min(order.index(steps[-1].stage_key) + 1, len(order) - 1)]
-
-
-def _editor_values(ctx: Ctx, step: Step | None) -> dict[str, Any]:
-    """The editor's starting values: the saved step, or sensible defaults for a new one."""
-    if step is None:
-        last = ctx.journey.steps[-1] if ctx.journey.steps else None
-        month = last.month if last else date.today().strftime("%Y-%m")
-        step = Step(stage_key=_default_stage(ctx), month=month)
-    values: dict[str, Any] = {
-        "stage": step.stage_key,
-        "service": step.service_id,
-        "new_name": "",
-        "new_kind": None,
-        "channel": step.channel,
-        "month_year": int(step.month[:4]),
-        "month_month": int(step.month[5:]),
-        "members": list(step.member_ids),
-        "outcome": step.outcome,
-        "emotion": step.emotion,
-        "quote": step.quote,
-        "version": step.version,
-        "conflict": False,
-        "refs": list(range(1, len(step.referrals) + 1)),
-        "ref_ids": {},
-    }
-    values.update({field: getattr(step, field) for field in PERSPECTIVE})
-    for uid, referral in enumerate(step.referrals, start=1):
-        values["ref_ids"][uid] = referral.id
-        values.update(
-            {
-                f"r{uid}_to": referral.to_service_id,
-                f"r{uid}_warm": referral.warm_handover,
-                f"r{uid}_data": referral.data_transfer,
-                f"r{uid}_arrived": referral.arrived,
-                f"r{uid}_wait": referral.waiting_days,
-            }
-        )
-    return values
-
-
-def _open_editor(ctx: Ctx, step: Step | None) -> None:
-    _close_editor()
-    sid: int | str = "new" if step is None else step.id  # type: ignore[assignment]
-    for field, value in _editor_values(ctx, step).items():
-        ss[_ek(sid, field)] = value
-    ss[EDIT] = sid
-    ss.pop(CONFIRM, None)
-
-
-def _reload_editor(ctx: Ctx, step_id: int) -> None:
-    try:
-        fresh = storage.get_step(ui.db(), step_id)
-    except NotFoundError as exc:
-        w.fail(EDITOR_SCOPE, str(exc))
-        return
-    _open_editor(ctx, fresh)
-
-
-def _editor(ctx: Ctx, step: Step | None, index: int) -> None:
-    sid: int | str = "new" if step is None else step.id  # type: ignore[assignment]
-    title = t("journey.editor_new") if step is None else t("journey.editor_edit", n=index + 1)
-    with st.container(border=True, key=f"journey_editor_{sid}"):
-        st.subheader(title, anchor=False)
-        _editor_basics(ctx, sid)
-        _editor_perspective(sid)
-        _editor_referrals(ctx, sid)
-        pii_guard.show_pending(_ek(sid, "pii"), on_confirm=_save_step, args=(ctx, sid))
-        w.show_errors(EDITOR_SCOPE)
-        if ss.get(_ek(sid, "conflict")) and step is not None:
-            _conflict(ctx, step, sid)
-        with st.container(horizontal=True, gap="small"):
-            st.button(
-                t("journey.save"),
-                key=_ek(sid, "save"),
-                type="primary",
-                icon=":material/save:",
-                on_click=guard.guarded(_save_step),
-                args=(ctx, sid),
-            )
-            st.button(
-                t("journey.cancel"), key=_ek(sid, "cancel"), on_click=guard.guarded(_close_editor)
-            )
-
-
-def _conflict(ctx: Ctx, stored: Step, sid: int | str) -> None:
-    """Someone saved this step meanwhile: their stored step beside the user's own input.
-
-    ``stored`` is the step as this run read it; its version is remembered, so "Meinen Text
-    trotzdem speichern" overwrites exactly what the user was shown (a third save in between
-    is a new conflict, not a silent overwrite).
-    """
-    ss[_ek(sid, "theirs_version")] = stored.version
-    mine = jx.editor_step(lambda: _step_from_editor(ctx, sid))
-    jx.conflict_panel(
-        jx.step_differences(ctx, stored, mine),
-        key=f"{EDITOR}{sid}",
-        on_reload=_reload_editor,
-        reload_args=(ctx, stored.id),
-        on_keep=_keep_mine,
-        keep_args=(ctx, sid),
-    )
-
-
-def _keep_mine(ctx: Ctx, sid: int | str) -> None:
-    """Save the user's own input on top of the stored version they were shown."""
-    ss[_ek(sid, "version")] = ss.get(_ek(sid, "theirs_version"), ss.get(_ek(sid, "version")))
-    _save_step(ctx, sid)
-
-
-def _editor_basics(ctx: Ctx, sid: int | str) -> None:
-    stage_options = list(ctx.active_stages)
-    current_stage = ss.get(_ek(sid, "stage"))
-    if current_stage and current_stage not in stage_options:
-        stage_options.append(current_stage)  # a retired stage of an old step
-    service_options = [*ctx.service_options(ss.get(_ek(sid, "service"))), NEW_SERVICE]
-    stage, service, channel = st.columns(3)
-    with stage:
-        st.selectbox(
-            t("journey.stage"),
-            stage_options,
-            key=_ek(sid, "stage"),
-            format_func=lambda k: ctx.stages.get(k, k),
-        )
-    with service:
-        st.selectbox(
-            t("journey.service"),
-            service_options,
-            index=None,
-            key=_ek(sid, "service"),
-            format_func=ctx.service_label,
-            placeholder=t("journey.service_placeholder"),
-            help=t("journey.service_help"),
-        )
-    with channel:
-        st.selectbox(
-            t("journey.channel"),
-            list(Channel),
-            key=_ek(sid, "channel"),
-            format_func=lambda c: Channel(c).label,
-        )
-    if ss.get(_ek(sid, "service")) == NEW_SERVICE:
-        _new_service_inputs(ctx, sid)
-    month, outcome, members = st.columns([3, 2, 3])
-    with month:
-        w.month_picker(t("journey.month"), _ek(sid, "month"), value=date.today().strftime("%Y-%m"))
-    with outcome:
-        st.selectbox(
-            t("journey.outcome"),
-            list(Outcome),
-            key=_ek(sid, "outcome"),
-            format_func=lambda o: Outcome(o).label,
-            on_change=guard.guarded(_on_outcome),
-            args=(sid,),
-        )
-    with members:
-        st.multiselect(
-            t("journey.step_members"),
-            [m.id for m in ctx.family.members if m.id],
-            key=_ek(sid, "members"),
-            format_func=ctx.member_label,
-            placeholder=t("journey.step_members_placeholder"),
-            help=t("journey.step_members_help"),
-        )
-
-
-def _new_service_inputs(ctx: Ctx, sid: int | str) -> None:
-    kinds = sorted({s.kind for s in ctx.services.values() if s.kind})
-    name, kind = st.columns([3, 2])
-    with name:
-        st.text_input(
-            t("journey.service_new_name"),
-            key=_ek(sid, "new_name"),
-            help=t("journey.service_new_help", sozialraum=ctx.family.sozialraum),
-        )
-    with kind:
-        st.selectbox(
-            t("journey.service_new_kind"),
-            kinds,
-            index=None,
-            key=_ek(sid, "new_kind"),
-            accept_new_options=True,
-        )
-
-
-def _editor_perspective(sid: int | str) -> None:
-    """The family's view of the step. No ``max_chars``: the browser would cut a pasted text
-    silently; the model's limit (2,000 characters) answers with a German message instead."""
-    st.markdown(f"**{t('journey.perspective')}**", help=t("journey.perspective_help"))
-    left, right = st.columns(2)
-    for column, field in zip((left, right, left, right), PERSPECTIVE, strict=True):
-        with column:
-            st.text_area(
-                t(f"journey.{field}_label"),
-                key=_ek(sid, field),
-                height=80,
-                placeholder=t("journey.text_limit", n=LONG_TEXT_LIMIT),
-            )
-    feeling, quote = st.columns([2, 3])
-    with feeling:
-        w.emotion_slider(t("journey.emotion"), _ek(sid, "emotion"))
-    with quote:
-        st.text_area(
-            t("journey.quote"),
-            key=_ek(sid, "quote"),
-            height=80,
-            help=t("journey.quote_help"),
-            placeholder=t("journey.text_limit", n=LONG_TEXT_LIMIT),
-        )
-
-
-def _editor_referrals(ctx: Ctx, sid: int | str) -> None:
-    st.markdown(f"**{t('journey.referrals')}**")
-    refs: list[int] = ss.get(_ek(sid, "refs"), [])
-    if ss.get(_ek(sid, "outcome")) == Outcome.VERWIESEN and not refs:
-        st.caption(t("journey.referrals_hint"))
-    targets = ctx.service_options(*(ss.get(_ek(sid, f"r{uid}_to")) for uid in refs))
-    for uid in refs:
-        with st.container(border=True, key=_ek(sid, f"r{uid}_box")):
-            to, arrived, remove = st.columns([5, 3, 2], vertical_alignment="bottom")
-            with to:
-                st.selectbox(
-                    t("journey.referral_to"),
-                    targets,
-                    index=None,
-                    key=_ek(sid, f"r{uid}_to"),
-                    format_func=ctx.service_label,
-                    placeholder=t("journey.service_placeholder"),
-                )
-            with arrived:
-                st.selectbox(
-                    t("journey.referral_arrived"),
-                    list(Arrival),
-                    key=_ek(sid, f"r{uid}_arrived"),
-                    format_func=lambda a: Arrival(a).label,
-                )
-            with remove:
-                st.button(
-                    t("journey.referral_remove"),
-                    key=_ek(sid, f"r{uid}_remove"),
-                    icon=":material/close:",
-                    type="tertiary",
-                    on_click=guard.guarded(_remove_referral),
-                    args=(sid, uid),
-                )
-            warm, data, wait = st.columns([3, 3, 2], vertical_alignment="bottom")
-            with warm:
-                st.checkbox(
-                    t("journey.referral_warm"),
-                    key=_ek(sid, f"r{uid}_warm"),
-                    help=t("journey.referral_warm_help"),
-                )
-            with data:
-                st.checkbox(t("journey.referral_data"), key=_ek(sid, f"r{uid}_data"))
-            with wait:
-                st.number_input(
-                    t("journey.referral_wait"),
-                    min_value=0,
-                    max_value=3650,
-                    step=1,
-                    value=None,
-                    key=_ek(sid, f"r{uid}_wait"),
-                )
-    st.button(
-        t("journey.referral_add"),
-        key=_ek(sid, "ref_add"),
-        icon=":material/add_link:",
-        on_click=guard.guarded(_add_referral),
-        args=(sid,),
-    )
-
-
-# ---- editor callbacks
-
-
-def _add_referral(sid: int | str) -> None:
-    refs = list(ss.get(_ek(sid, "refs"), []))
-    uid = max(refs, default=0) + 1
-    ss[_ek(sid, "refs")] = [*refs, uid]
-    ss[_ek(sid, f"r{uid}_to")] = None
-    ss[_ek(sid, f"r{uid}_warm")] = False
-    ss[_ek(sid, f"r{uid}_data")] = False
-    ss[_ek(sid, f"r{uid}_arrived")] = Arrival.OFFEN
-    ss[_ek(sid, f"r{uid}_wait")] = None
-
-
-def _remove_referral(sid: int | str, uid: int) -> None:
-    ss[_ek(sid, "refs")] = [u for u in ss.get(_ek(sid, "refs"), []) if u != uid]
-    for field in ("to", "warm", "data", "arrived", "wait", "box", "remove"):
-        ss.pop(_ek(sid, f"r{uid}_{field}"), None)
-
-
-def _on_outcome(sid: int | str) -> None:
-    """Choosing *verwiesen* opens a referral row: the referral is what the coach records next."""
-    if ss.get(_ek(sid, "outcome")) == Outcome.VERWIESEN and not ss.get(_ek(sid, "refs")):
-        _add_referral(sid)
-
-
-def _referral_rows(sid: int | str) -> list[dict[str, Any]]:
-    rows = []
-    ids: dict[int, int] = ss.get(_ek(sid, "ref_ids"), {})
-    for n, uid in enumerate(ss.get(_ek(sid, "refs"), []), start=1):
-        target = ss.get(_ek(sid, f"r{uid}_to"))
-        if not target:
-            raise ZugangsatlasError(t("journey.referral_needs_target", n=n))
-        wait = ss.get(_ek(sid, f"r{uid}_wait"))
-        rows.append(
-            {
-                "id": ids.get(uid),
-                "to_service_id": target,
-                "warm_handover": bool(ss.get(_ek(sid, f"r{uid}_warm"))),
-                "data_transfer": bool(ss.get(_ek(sid, f"r{uid}_data"))),
-                "arrived": ss.get(_ek(sid, f"r{uid}_arrived")) or Arrival.OFFEN,
-                "waiting_days": None if wait is None else int(wait),
-            }
-        )
-    return rows
-
-
-def _step_from_editor(ctx: Ctx, sid: int | str) -> Step:
-    """The step as the editor shows it, validated by the model (German errors on failure)."""
-    service = ss.get(_ek(sid, "service"))
-    data: dict[str, Any] = {
-        "id": None if sid == "new" else sid,
-        "journey_id": ctx.journey.id,
-        "stage_key": ss.get(_ek(sid, "stage")),
-        "service_id": None if service in (None, NEW_SERVICE) else service,
-        "channel": ss.get(_ek(sid, "channel")),
-        "month": f"{int(ss[_ek(sid, 'month_year')]):04d}-{int(ss[_ek(sid, 'month_month')]):02d}",
-        "member_ids": list(ss.get(_ek(sid, "members")) or []),
-        "outcome": ss.get(_ek(sid, "outcome")),
-        "emotion": ss.get(_ek(sid, "emotion"), 0),
-        "quote": ss.get(_ek(sid, "quote")) or "",
-        "referrals": _referral_rows(sid),
-        "version": ss.get(_ek(sid, "version"), 0),
-    }
-    data.update({field: ss.get(_ek(sid, field)) or "" for field in PERSPECTIVE})
-    return Step.model_validate(data)
-
-
-def _is_empty(step: Step) -> bool:
-    """A step that says nothing: no service, no word of the family, no referral."""
-    texts = [getattr(step, field) for field in PERSPECTIVE] + [step.quote]
-    return step.service_id is None and not any(x.strip() for x in texts) and not step.referrals
-
-
-def _new_service(ctx: Ctx, sid: int | str, stage_key: str) -> Service:
-    """The service typed in the editor, created in the family's Sozialraum (or found there)."""
-    name = " ".join(str(ss.get(_ek(sid, "new_name")) or "").split())
-    if not name:
-        raise ZugangsatlasError(t("errors.empty_name"))
-    for service in storage.list_services(
-        ui.db(), sozialraum=ctx.family.sozialraum, include_retired=True
-    ):
-        if service.name.casefold() == name.casefold():
-            return service
-    kind = str(ss.get(_ek(sid, "new_kind")) or "")
-    created = Service(name=name, kind=kind, sozialraum=ctx.family.sozialraum, stages=[stage_key])
-    return storage.save_service(ui.db(), created)
-
-
-def _save_step(ctx: Ctx, sid: int | str) -> None:
-    """Validate everything first, then (if asked) create the new service, then save the step.
-
-    The step's barrier tags are edited on their own (fast tagging), so they are taken as
-    saved right now, never from the editor: saving a step never drops a tag someone
-    added meanwhile. A step changed by someone else since the editor opened is a
-    conflict: the message says so and the inputs stay. Text that looks like personal data
-    is held back with a warning in the editor (``pii_guard``); its checkbox saves anyway.
-    """
-    texts = {t(f"journey.{field}_label"): ss.get(_ek(sid, field)) or "" for field in PERSPECTIVE}
-    texts[t("journey.quote")] = ss.get(_ek(sid, "quote")) or ""
-    if not pii_guard.confirm_free_text(texts, _ek(sid, "pii"), show=False):
-        return
-    ss[_ek(sid, "conflict")] = False
-    created: list[Service] = []
-
-    def save() -> Step:
-        step = _step_from_editor(ctx, sid)
-        if sid == "new" and _is_empty(step) and ss.get(_ek(sid, "service")) != NEW_SERVICE:
-            raise InputError(t("journey.step_empty"))
-        if step.id is not None:
-            step = step.model_copy(update={"tags": storage.get_step(ui.db(), step.id).tags})
-        if ss.get(_ek(sid, "service")) == NEW_SERVICE:
-            service = _new_service(ctx, sid, step.stage_key)
-            created.append(service)
-            step = step.model_copy(update={"service_id": service.id})
-        try:
-            # keep_tags: the stored tags, read inside the save's own transaction (no race).
-            return storage.save_step(ui.db(), step, keep_tags=True)
-        except ConflictError:
-            ss[_ek(sid, "conflict")] = True
-            raise
-
-    if w.run_action(EDITOR_SCOPE, save, success=t("journey.saved")) is None:
-        return
-    if created and created[0].id not in ctx.services:
-        ui.flash(
-            t("journey.saved")
-            + " "
-            + t("journey.service_created", name=created[0].name, sozialraum=created[0].sozialraum)
-        )
-    _close_editor()
-
-
 # ---------------------------------------------------------------- the map
 
 
@@ -1139,6 +718,7 @@ def _context(family: Family, journey: Journey) -> Ctx:
         active_stages=[s.key for s in all_stages if not s.retired],
         services={s.id: s for s in ui.services(include_retired=True) if s.id},
         dependencies=tuple(storage.dependencies.list_dependencies(ui.db(), journey.id or 0)),
+        user_id=user.id,
     )
 
 

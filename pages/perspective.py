@@ -37,6 +37,7 @@ from journeys.models import (
 )
 from journeys.permissions import Permission
 from pages import guard, ui
+from pages import perspective_answers as answers
 from pages import widgets as w
 
 user = guard.require(Permission.CASES)
@@ -258,9 +259,12 @@ def _travel(ctx: Ctx, step: Step) -> str:
             t("perspective.other_place", place=service.sozialraum, home=ctx.family.sozialraum)
         )
     barriers = _open_barriers(ctx, step, "erreichbarkeit") + _open_barriers(ctx, step, "digital")
+    recorded = answers.travel_line(step)
+    if recorded:
+        lines.append(recorded)
     if barriers:
         lines.append(t("perspective.known_barriers", barriers=", ".join(barriers)))
-    else:
+    elif not recorded:
         lines.append(t("perspective.distance_unknown"))
     return "  \n".join(w.md(line) for line in lines)
 
@@ -269,16 +273,17 @@ def _children(ctx: Ctx, step: Step) -> str:
     children = young_children(ctx.family)
     if not children:
         return w.md(t("perspective.children_none"))
-    if step.channel is not Channel.PERSOENLICH and not _open_barriers(ctx, step, "familie"):
+    away = step.channel is not Channel.PERSOENLICH and step.childcare is None
+    if away and not _open_barriers(ctx, step, "familie"):
         return w.md(t("perspective.children_stay_home"))
     along = [ctx.member_label(c) for c in children if c in step.member_ids]
     barriers = _open_barriers(ctx, step, "familie")
-    lines = []
+    lines = [line for line in [answers.children_line(step)] if line]
     if along:
         lines.append(t("perspective.children_along", members=", ".join(along)))
     if "familie.kinderbetreuung" in {tag.barrier_key for tag in step.open_tags}:
         lines.append(t("perspective.children_barrier", barriers=", ".join(barriers)))
-    elif len(along) < len(children):
+    elif len(along) < len(children) and step.childcare is None:
         lines.append(t("perspective.children_home"))
     return "  \n".join(w.md(line) for line in lines)
 
@@ -313,6 +318,7 @@ def _step_view(ctx: Ctx, step: Step) -> None:
             _facet(t("perspective.brings"), _text_or_unknown(step.brings))
             _facet(t("perspective.travel"), _travel(ctx, step))
             _facet(t("perspective.children"), _children(ctx, step))
+            answers.answers(ctx.family, step)
         with right:
             _facet(t("perspective.sees"), _text_or_unknown(step.sees))
             _facet(t("perspective.understands"), _text_or_unknown(step.understands))

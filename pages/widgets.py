@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 import streamlit as st
@@ -93,12 +93,20 @@ def severity_dots(severity: int) -> str:
 # ---------------------------------------------------------------- inputs
 
 
-def month_picker(label: str, key: str, *, value: str, first_year: int = 2000) -> str:
+def month_picker(
+    label: str,
+    key: str,
+    *,
+    value: str,
+    first_year: int = 2000,
+    callbacks: dict[str, Any] | None = None,
+) -> str:
     """A month as two selectboxes (year, month); returns ``YYYY-MM``.
 
     Month precision is what the design asks for; a full date picker would invent a day.
     ``value`` is used only when the widgets have no state yet. The years run from next
-    year down, so the recent ones are at the top of the list.
+    year down, so the recent ones are at the top of the list. ``callbacks`` (``on_change``
+    and ``args``, the callback already ``guard.guarded``) run when either box changes.
     """
     year_key, month_key = f"{key}_year", f"{key}_month"
     start = first_day(value)
@@ -109,18 +117,37 @@ def month_picker(label: str, key: str, *, value: str, first_year: int = 2000) ->
     left, right = st.columns([3, 2])
     with left:
         number = st.selectbox(
-            label, list(range(1, 13)), key=month_key, format_func=lambda n: t(f"widgets.months.{n}")
+            label,
+            list(range(1, 13)),
+            key=month_key,
+            format_func=lambda n: t(f"widgets.months.{n}"),
+            **(callbacks or {}),
         )
     with right:
-        year = st.selectbox(t("widgets.year"), years, key=year_key)
+        year = st.selectbox(t("widgets.year"), years, key=year_key, **(callbacks or {}))
     return f"{int(year):04d}-{int(number):02d}"
 
 
-def emotion_slider(label: str, key: str, *, help: str | None = None) -> int:
-    """The family's mood from −2 to +2 with a face and a word on every stop."""
+def emotion_slider(
+    label: str,
+    key: str,
+    *,
+    help: str | None = None,
+    callbacks: dict[str, Any] | None = None,
+) -> int:
+    """The family's mood from −2 to +2 with a face and a word on every stop.
+
+    ``callbacks``: ``on_change`` (already ``guard.guarded``) and ``args`` for the slider."""
     st.session_state.setdefault(key, 0)
     return int(
-        st.select_slider(label, options=EMOTIONS, format_func=emotion_label, key=key, help=help)
+        st.select_slider(
+            label,
+            options=EMOTIONS,
+            format_func=emotion_label,
+            key=key,
+            help=help,
+            **(callbacks or {}),
+        )
     )
 
 

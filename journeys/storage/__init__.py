@@ -1023,7 +1023,8 @@ def get_step(db: Database, step_id: int) -> Step:
 
 _STEP_FIELDS = (
     "id", "journey_id", "position", "stage_key", "service_id", "channel", "month", "outcome",
-    "sees", "brings", "understands", "feels", "emotion", "quote", "updated_at", "version",
+    "sees", "brings", "understands", "feels", "emotion", "quote", "travel_time", "childcare",
+    "updated_at", "version",
 )  # fmt: skip
 
 
@@ -1090,6 +1091,7 @@ def _write_step(db: Database, step: Step) -> int:
         include={
             "journey_id", "stage_key", "service_id", "channel", "month", "outcome",
             "sees", "brings", "understands", "feels", "emotion", "quote",
+            "travel_time", "childcare",
         },
     )  # fmt: skip
     row["updated_at"] = _now()
@@ -2180,4 +2182,6 @@ from journeys.storage import teams as _teams  # noqa: E402  (``teams`` is also a
 from journeys.storage import join_address as join_address  # noqa: E402
 from journeys.storage import throttle as throttle  # noqa: E402
 from journeys.storage import tickets as tickets  # noqa: E402
+from journeys.storage import drafts as drafts  # noqa: E402
+from journeys.storage import step_context as step_context  # noqa: E402
 # isort: on

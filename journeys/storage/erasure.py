@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from journeys.errors import InputError, NotFoundError
 from journeys.i18n import t
 from journeys.models import new_case_code
-from journeys.storage import ARCHETYPE_TEAM, _now, _set_meta, audit, get_meta, write
+from journeys.storage import ARCHETYPE_TEAM, _now, _set_meta, audit, drafts, get_meta, write
 
 RETENTION_KEY = "retention_months"
 RETENTION_DEFAULT = 36
@@ -203,9 +203,10 @@ def anonymise_family(db: Database, family_id: int) -> str:
 
     A new random code replaces the old one (nothing stores the link), every free text of
     the family and of rows that hang off it (steps, tags, measures, workshop entries,
-    dependencies) is cleared, the team is cleared, and the family is archived and marked
-    anonymised. Structure, barriers, stages, dates by month and figures stay. Returns the
-    new code, which is shown once and not logged.
+    dependencies) is cleared, every user's unsaved step drafts of it are deleted, the team
+    is cleared, and the family is archived and marked anonymised. Structure, barriers,
+    stages, dates by month and figures stay. Returns the new code, which is shown once and
+    not logged.
     """
     with write(db):
         code, _, anonymised_at = _family(db, family_id)
@@ -219,6 +220,8 @@ def anonymise_family(db: Database, family_id: int) -> str:
         )
         for table, rowids in family_rows(db, family_id).items():
             _clear_free_text(db, table, rowids)
+        # Unsaved drafts of the step editor are free text about the family as a whole.
+        drafts.delete_family_drafts(db, family_id)
         audit.record(
             db, audit.ANONYMISIERUNG, audit.FAMILIE, code, t("audit.detail.anonymised", code=code)
         )
