@@ -39,7 +39,8 @@ def team_table(teams: list[Team]) -> pd.DataFrame:
 
 def _new_team_form() -> None:
     st.subheader(t("teams.new_heading"))
-    with st.form("teams_new", clear_on_submit=True):
+    # Not cleared on submit: a refused name stays to be corrected; emptied after success.
+    with st.form("teams_new"):
         name = st.text_input(
             t("teams.new_name"), key="teams_new_name", max_chars=storage.teams.MAX_NAME
         )
@@ -48,6 +49,7 @@ def _new_team_form() -> None:
         with ui.saving() as attempt:
             team = storage.teams.create_team(ui.db(), name)
         if attempt.ok:
+            st.session_state.pop("teams_new_name", None)  # an empty form for the next team
             ui.flash(t("teams.created", name=md(team.name)))
             st.rerun()
 

@@ -1,0 +1,124 @@
+"""Issue 12, finding 6, for the administrator: after "Konto angelegt" and "Team angelegt"
+the form is empty again, so the next account gets no roles or teams of the previous one;
+a refused create keeps what was typed, to be corrected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from auth_support import sign_in
+from sqlite_utils import Database
+from streamlit.testing.v1 import AppTest
+
+from journeys import demo, storage
+from journeys.i18n import t
+from journeys.permissions import UserRole
+
+USERS_PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "users.py")
+PASSWORD = "Frühling im Münsterland"
+
+
+@pytest.fixture
+def demo_db(db: Database) -> Database:
+    demo.seed_demo(db, families=2, seed=3)
+    storage.teams.create_team(db, "Team Nord")
+    return db
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_users(db: Database) -> AppTest:
+    at = AppTest.from_file(USERS_PAGE, default_timeout=60)
+    sign_in(at, UserRole.ADMIN, teams=(), db=db, username="admin")
+    return run(at)
+
+
+def submit(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click()
+    return run(at)
+
+
+def fill_account(at: AppTest, username: str, password: str = PASSWORD) -> None:
+    at.text_input(key="users_new_username").input(username)
+    at.text_input(key="users_new_display").input("Leitung Nord")
+    at.multiselect(key="users_new_roles").set_value([UserRole.GREMIUM, UserRole.ANALYST])
+    at.multiselect(key="users_new_teams").set_value(["Team Nord", demo.DEMO_TEAM])
+    at.checkbox(key="users_new_health").check()
+    at.text_input(key="users_new_pw").input(password)
+    at.text_input(key="users_new_pw2").input(password)
+
+
+def new_account_values(at: AppTest) -> dict[str, object]:
+    return {
+        "username": at.text_input(key="users_new_username").value,
+        "display": at.text_input(key="users_new_display").value,
+        "roles": list(at.multiselect(key="users_new_roles").value),
+        "teams": list(at.multiselect(key="users_new_teams").value),
+        "health": at.checkbox(key="users_new_health").value,
+        "sso_only": at.checkbox(key="users_new_sso_only").value,
+        "pw": at.text_input(key="users_new_pw").value,
+        "pw2": at.text_input(key="users_new_pw2").value,
+    }
+
+
+EMPTY_ACCOUNT = {
+    "username": "",
+    "display": "",
+    "roles": [UserRole.COACH],  # the form's default role
+    "teams": [],
+    "health": False,
+    "sso_only": False,
+    "pw": "",
+    "pw2": "",
+}
+
+
+def test_after_konto_angelegt_the_new_account_form_is_empty(demo_db: Database) -> None:
+    at = open_users(demo_db)
+    fill_account(at, "leitung.nord")
+    submit(at, t("access.users.create"))
+    assert not at.error, [e.value for e in at.error]
+    assert storage.access.find_user(demo_db, "leitung.nord") is not None
+    assert new_account_values(at) == EMPTY_ACCOUNT
+    # The next account, created without touching roles and teams, gets none of the first's.
+    at.text_input(key="users_new_username").input("k.neu")
+    at.text_input(key="users_new_pw").input(PASSWORD)
+    at.text_input(key="users_new_pw2").input(PASSWORD)
+    submit(at, t("access.users.create"))
+    second = storage.access.verify_login(demo_db, "k.neu", PASSWORD)
+    assert (second.roles, second.teams, second.sees_health) == ([UserRole.COACH], [], False)
+    assert new_account_values(at) == EMPTY_ACCOUNT
+
+
+def test_a_refused_account_keeps_what_was_entered(demo_db: Database) -> None:
+    at = open_users(demo_db)
+    fill_account(at, "leitung.nord", password="kurz")
+    submit(at, t("access.users.create"))
+    assert at.error
+    assert storage.access.find_user(demo_db, "leitung.nord") is None
+    kept = new_account_values(at)
+    assert kept["username"] == "leitung.nord" and kept["display"] == "Leitung Nord"
+    assert kept["roles"] == [UserRole.GREMIUM, UserRole.ANALYST]
+    assert kept["teams"] == ["Team Nord", demo.DEMO_TEAM] and kept["health"] is True
+
+
+def test_after_a_new_team_the_name_field_is_empty(demo_db: Database) -> None:
+    at = open_users(demo_db)
+    at.text_input(key="teams_new_name").input("Team Süd")
+    submit(at, t("teams.create"))
+    assert not at.error, [e.value for e in at.error]
+    assert "Team Süd" in storage.teams.team_names(demo_db)
+    assert at.text_input(key="teams_new_name").value == ""
+
+
+def test_a_refused_team_name_stays_to_be_corrected(demo_db: Database) -> None:
+    at = open_users(demo_db)
+    at.text_input(key="teams_new_name").input("team nord")
+    submit(at, t("teams.create"))
+    assert at.error
+    assert at.text_input(key="teams_new_name").value == "team nord"
