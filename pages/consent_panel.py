@@ -107,5 +107,9 @@ def _save(family: Family, wanted: dict[ConsentPurpose, tuple[bool, date]]) -> No
     if not changed:
         st.info(t("privacy.consent.unchanged"), icon=":material/info:")
         return
+    # The form is drawn anew from what is stored now (not from what was typed).
+    prefix = f"fam_consent_{family.id}_"
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        st.session_state.pop(key, None)
     ui.flash(t("privacy.consent.saved", code=family.code))
     st.rerun()

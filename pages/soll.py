@@ -354,6 +354,9 @@ def _save_measure(ctx: Ctx, change: BarrierChange) -> None:
         ss[_mk(change, "text")] = ""
         ss[_mk(change, "service")] = None
         ss[_mk(change, "who")] = ""
+        ss[_mk(change, "due_set")] = True
+        year, month = _default_due().split("-")
+        ss[_mk(change, "due_year")], ss[_mk(change, "due_month")] = int(year), int(month)
 
 
 def _delete_measure(measure_id: int, scope: str) -> None:
