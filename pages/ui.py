@@ -122,8 +122,12 @@ def all_families() -> pd.DataFrame:
     return _families(db_path(), version(), None, True)
 
 
-def sozialraeume() -> list[str]:
-    return storage.list_sozialraeume(db())
+def sozialraeume(*, archetypes: bool = False) -> list[str]:
+    """The Sozialräume to choose from. "Archetyp" (where workshop personas and their generic
+    services live) is no place a family lives in, so it is offered only with ``archetypes``
+    (the service catalogue, which must keep those services where they are)."""
+    names = storage.list_sozialraeume(db())
+    return names if archetypes else [n for n in names if n != storage.ARCHETYPE_TEAM]
 
 
 def show_errors(messages: list[str]) -> None:

@@ -67,3 +67,18 @@ def test_a_report_of_archetypes_only_says_there_are_no_families(db: Database) ->
     materialize_archetype(db, load_archetypes()[0])
     at = _run("report.py")
     assert t("report_page.empty_db") in [i.value for i in at.info]
+
+
+def test_archetyp_is_offered_as_a_sozialraum_only_in_the_service_catalogue(db: Database) -> None:
+    demo.seed_demo(db, families=5, seed=2)
+    materialize_archetype(db, load_archetypes()[0])
+    assert storage.ARCHETYPE_TEAM in storage.list_sozialraeume(db)  # its services live there
+    families = _run("families.py")
+    assert storage.ARCHETYPE_TEAM not in families.selectbox(key="fam_new0_sozialraum").options
+    assert storage.ARCHETYPE_TEAM not in families.multiselect(key="fam_f_sozialraum").options
+    report = _run("report.py")
+    assert storage.ARCHETYPE_TEAM not in report.multiselect(key="report_sozialraeume").options
+    settings = AppTest.from_file(str(ROOT / "pages" / "settings.py"), default_timeout=60)
+    sign_in(settings, UserRole.ADMIN)
+    settings.run()
+    assert storage.ARCHETYPE_TEAM in settings.selectbox(key="set_svc_raum").options

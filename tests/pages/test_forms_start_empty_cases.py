@@ -255,3 +255,21 @@ def test_after_a_participants_measure_its_form_is_empty(db: Database) -> None:
     assert at.text_area(key=text_key).value == ""
     assert at.text_input(key=prefix + "_who").value == ""
     assert at.selectbox(key=prefix + "_service").value is None
+
+
+# ---------------------------------------------------------------- spreadsheet import
+
+
+def test_after_an_import_the_upload_and_its_column_mapping_are_gone(db: Database) -> None:
+    from test_data_page import click, run_page, sheet_csv, upload
+
+    at = run_page()
+    upload(at, 1, "liste.csv", sheet_csv(), "text/csv")
+    mapping = [s.key for s in at.selectbox if s.key and "map" in s.key]
+    assert mapping  # the mapping step of the upload
+    click(at, "data_sheet_check")
+    click(at, "data_sheet_import")
+    assert storage.count_families(db) == 2
+    assert at.file_uploader[1].value is None  # an empty uploader for the next file
+    assert not [s for s in at.selectbox if s.key in mapping]
+    assert "Importiert: 2 Familien" in "\n".join(s.value for s in at.success)
