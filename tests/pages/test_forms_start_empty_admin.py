@@ -53,17 +53,23 @@ def fill_account(at: AppTest, username: str, password: str = PASSWORD) -> None:
     at.text_input(key="users_new_pw2").input(password)
 
 
-def new_account_values(at: AppTest) -> dict[str, object]:
+def new_account_values(at: AppTest, p: str = "users_new") -> dict[str, object]:
+    """The new-account form as drawn (``p``: its key prefix; new after each account, so
+    the browser draws fresh, empty widgets: pages/fresh_form.py)."""
     return {
-        "username": at.text_input(key="users_new_username").value,
-        "display": at.text_input(key="users_new_display").value,
-        "roles": list(at.multiselect(key="users_new_roles").value),
-        "teams": list(at.multiselect(key="users_new_teams").value),
-        "health": at.checkbox(key="users_new_health").value,
-        "sso_only": at.checkbox(key="users_new_sso_only").value,
-        "pw": at.text_input(key="users_new_pw").value,
-        "pw2": at.text_input(key="users_new_pw2").value,
+        "username": at.text_input(key=f"{p}_username").value,
+        "display": at.text_input(key=f"{p}_display").value,
+        "roles": list(at.multiselect(key=f"{p}_roles").value),
+        "teams": list(at.multiselect(key=f"{p}_teams").value),
+        "health": at.checkbox(key=f"{p}_health").value,
+        "sso_only": at.checkbox(key=f"{p}_sso_only").value,
+        "pw": at.text_input(key=f"{p}_pw").value,
+        "pw2": at.text_input(key=f"{p}_pw2").value,
     }
+
+
+def keys_of(at: AppTest, p: str) -> list[str]:
+    return [w.key for w in [*at.text_input, *at.multiselect, *at.checkbox] if w.key.startswith(p)]
 
 
 EMPTY_ACCOUNT = {
@@ -84,15 +90,16 @@ def test_after_konto_angelegt_the_new_account_form_is_empty(demo_db: Database) -
     submit(at, t("access.users.create"))
     assert not at.error, [e.value for e in at.error]
     assert storage.access.find_user(demo_db, "leitung.nord") is not None
-    assert new_account_values(at) == EMPTY_ACCOUNT
+    assert new_account_values(at, "users_new_r1") == EMPTY_ACCOUNT
+    assert not keys_of(at, "users_new_username")  # the filled widgets are gone
     # The next account, created without touching roles and teams, gets none of the first's.
-    at.text_input(key="users_new_username").input("k.neu")
-    at.text_input(key="users_new_pw").input(PASSWORD)
-    at.text_input(key="users_new_pw2").input(PASSWORD)
+    at.text_input(key="users_new_r1_username").input("k.neu")
+    at.text_input(key="users_new_r1_pw").input(PASSWORD)
+    at.text_input(key="users_new_r1_pw2").input(PASSWORD)
     submit(at, t("access.users.create"))
     second = storage.access.verify_login(demo_db, "k.neu", PASSWORD)
     assert (second.roles, second.teams, second.sees_health) == ([UserRole.COACH], [], False)
-    assert new_account_values(at) == EMPTY_ACCOUNT
+    assert new_account_values(at, "users_new_r2") == EMPTY_ACCOUNT
 
 
 def test_a_refused_account_keeps_what_was_entered(demo_db: Database) -> None:
@@ -113,7 +120,8 @@ def test_after_a_new_team_the_name_field_is_empty(demo_db: Database) -> None:
     submit(at, t("teams.create"))
     assert not at.error, [e.value for e in at.error]
     assert "Team Süd" in storage.teams.team_names(demo_db)
-    assert at.text_input(key="teams_new_name").value == ""
+    assert at.text_input(key="teams_new_r1_name").value == ""
+    assert not [w for w in at.text_input if w.key == "teams_new_name"]
 
 
 def test_a_refused_team_name_stays_to_be_corrected(demo_db: Database) -> None:

@@ -211,6 +211,7 @@ def test_after_saving_consents_the_form_shows_what_is_stored(db: Database, famil
     at.button(key=prefix + "save").click()
     run(at)
     assert not at.error, errors(at)
+    prefix = f"fam_consent_{family.id}_r1_"  # fresh widgets, drawn from what is stored
     # Withdrawn: unticked, and the day field no longer shows the withdrawal day as if given.
     assert at.checkbox(key=prefix + "fallkonferenz_given").value is False
     assert at.date_input(key=prefix + "fallkonferenz_day").value == date.today()
