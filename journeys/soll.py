@@ -38,13 +38,17 @@ class BarrierChange(Base):
 class SollComparison(Base):
     """What the Soll journey does with the Ist journey's barriers.
 
-    ``removed``: Ist barriers that no Soll step still carries open (absent, or marked
-    beseitigt there). ``remaining``: Ist barriers still open in the Soll journey. ``new``:
-    open Soll barriers the Ist journey did not have. ``missing_measure``: removed barriers
-    without a measure. ``stray_measures``: measures for barriers that are not removed.
+    ``removed``: barriers open in the Ist journey that no Soll step still carries open
+    (absent, or marked beseitigt there). ``remaining``: Ist barriers still open in the Soll
+    journey. ``new``: open Soll barriers the Ist journey did not have open. ``already_removed``:
+    Ist barriers marked beseitigt at every Ist step that carries them, and not open in the
+    Soll either: the family no longer meets them, so the Soll removes nothing there and they
+    are counted apart. ``missing_measure``: removed barriers without a measure.
+    ``stray_measures``: measures for barriers that are not removed.
     """
 
     removed: list[BarrierChange] = Field(default_factory=list)
+    already_removed: list[BarrierChange] = Field(default_factory=list)
     remaining: list[BarrierChange] = Field(default_factory=list)
     new: list[BarrierChange] = Field(default_factory=list)
     missing_measure: list[BarrierChange] = Field(default_factory=list)
@@ -94,6 +98,7 @@ def compare(ist: Journey, soll: Journey, measures: Iterable[SollMeasure] = ()) -
     """
     measures = list(measures)
     ist_all = _stages_by_ref(ist, open_only=False)
+    ist_open = _stages_by_ref(ist, open_only=True)
     soll_all = _stages_by_ref(soll, open_only=False)
     soll_open = _stages_by_ref(soll, open_only=True)
     severity = {**_max_severity(soll), **_max_severity(ist)}
@@ -111,12 +116,15 @@ def compare(ist: Journey, soll: Journey, measures: Iterable[SollMeasure] = ()) -
     def ordered(refs: Iterable[BarrierRef]) -> list[BarrierChange]:
         return [change(r) for r in sorted(refs, key=lambda r: (r[0], r[1] or 0))]
 
-    removed = ordered(set(ist_all) - set(soll_open))
+    # Only a barrier the family still meets in the Ist can be removed by the Soll; one
+    # already beseitigt there is no achievement of the Soll (and needs no measure).
+    removed = ordered(set(ist_open) - set(soll_open))
     removed_refs = [c.ref for c in removed]
     return SollComparison(
         removed=removed,
-        remaining=ordered(set(ist_all) & set(soll_open)),
-        new=ordered(set(soll_open) - set(ist_all)),
+        already_removed=ordered(set(ist_all) - set(ist_open) - set(soll_open)),
+        remaining=ordered(set(ist_open) & set(soll_open)),
+        new=ordered(set(soll_open) - set(ist_open)),
         missing_measure=[c for c in removed if not c.measures],
         stray_measures=[m for m in measures if not any(covers(m, r) for r in removed_refs)],
     )

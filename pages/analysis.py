@@ -882,7 +882,7 @@ def _metrics(figures: dict[str, Any]) -> None:
 def main() -> None:
     st.title(t("analysis.title"))
     st.caption(t("analysis.intro"))
-    if storage.count_families(ui.db()) == 0:
+    if storage.count_families(ui.db(), archetypes=False) == 0:  # personas never count
         st.info(t("analysis.empty_db"), icon="ℹ️")
         return
     flt, parts = w.filter_sidebar()

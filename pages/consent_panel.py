@@ -16,7 +16,7 @@ from journeys import storage
 from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import Consent, ConsentPurpose, Family
-from pages import ui
+from pages import fresh_form, ui
 
 DATE_MIN = date(2000, 1, 1)
 
@@ -70,7 +70,7 @@ def consent_panel(family: Family) -> None:
         current[consent.purpose] = consent
     st.markdown(status_line(current, today), help=t("privacy.consent.help"))
     with st.expander(t("privacy.consent.heading"), icon=":material/verified_user:"):
-        prefix = f"fam_consent_{family.id}_"
+        prefix = fresh_form.prefix(f"fam_consent_{family.id}") + "_"
         with st.form(prefix + "form", border=False):
             wanted: dict[ConsentPurpose, tuple[bool, date]] = {}
             for purpose in ConsentPurpose:
@@ -107,5 +107,7 @@ def _save(family: Family, wanted: dict[ConsentPurpose, tuple[bool, date]]) -> No
     if not changed:
         st.info(t("privacy.consent.unchanged"), icon=":material/info:")
         return
+    # The form is drawn anew from what is stored now (not from what was typed).
+    fresh_form.renew(f"fam_consent_{family.id}")
     ui.flash(t("privacy.consent.saved", code=family.code))
     st.rerun()

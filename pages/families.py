@@ -969,7 +969,7 @@ def main() -> None:
     st.caption(t("families.intro"))
     if not visibility.own_teams(user):  # a coach sees their own teams' families only
         st.info(t("guard.no_teams"), icon=ICON_LOCK)
-    families = ui.families()
+    families = ui.families(archetypes=False)  # workshop personas are no households
     list_tab, new_tab = st.tabs(
         [t("families.tab_list"), t("families.tab_new")], key=TAB_KEY, on_change="rerun"
     )

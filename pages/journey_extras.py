@@ -289,6 +289,8 @@ def _add_dependency(step_id: int) -> None:
         # Set, not dropped: a dropped key can leave the browser showing the old value.
         ss[_dk(step_id, "target")] = None
         ss[_dk(step_id, "note")] = ""
+        ss[_dk(step_id, "who")] = AS_STEP
+        ss[_dk(step_id, "whom")] = AS_STEP
 
 
 def _remove_dependency(step_id: int, dependency_id: int) -> None:

@@ -392,7 +392,7 @@ def main() -> None:
     st.title(t("report_page.title"))
     st.caption(t("report_page.intro"))
     db = ui.db()
-    if storage.count_families(db) == 0:
+    if storage.count_families(db, archetypes=False) == 0:  # personas are never counted
         st.info(t("report_page.empty_db"), icon="ℹ️")
         return
     months = _months()

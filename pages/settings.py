@@ -137,7 +137,7 @@ def usage(what: str) -> dict:
 def services_tab() -> None:
     """The service catalogue of one Sozialraum (or all), with add, edit, retire and delete."""
     st.caption(t("settings.services.intro"))
-    raeume = ui.sozialraeume()
+    raeume = ui.sozialraeume(archetypes=True)  # the archetypes' generic services stay
     if (pending := st.session_state.pop("set_svc_raum__next", None)) in raeume:
         st.session_state["set_svc_raum"] = pending
     left, right = st.columns([3, 1], vertical_alignment="bottom")

@@ -16,21 +16,19 @@ click here. The comparison itself is ``journeys.soll.compare``: the page only dr
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
 
-from barriers.taxonomy import Taxonomy
 from journeys import journeymap, storage, visibility
 from journeys.i18n import t
-from journeys.models import Family, Journey, JourneyKind, Service, SollMeasure, Step
+from journeys.models import Family, Journey, JourneyKind, SollMeasure
 from journeys.permissions import Permission
 from journeys.soll import BarrierChange, SollComparison, compare
 from pages import guard, pii_guard, ui
 from pages import journey_extras as jx
 from pages import widgets as w
+from pages.soll_side import Ctx, side_by_side
 
 user = guard.require(Permission.CASES)
 
@@ -41,34 +39,6 @@ OTHER = -1  # "andere Stelle": the responsible is typed in, not picked from the 
 DUE_AHEAD_MONTHS = 3  # a new measure's default date: a quarter ahead
 
 ss = st.session_state
-
-
-@dataclass(frozen=True)
-class Ctx:
-    """The family, the Ist journey, the Soll journey on screen, its measures, the catalogue."""
-
-    family: Family
-    ist: Journey
-    soll: Journey
-    measures: list[SollMeasure]
-    taxonomy: Taxonomy
-    stages: dict[str, str]
-    services: dict[int, Service]
-
-    def member_label(self, member_id: int | None) -> str:
-        member = self.family.member(member_id) if member_id else None
-        return member.label if member else t("common.whole_family")
-
-    def service_label(self, service_id: int | None) -> str:
-        service = self.services.get(service_id or 0)
-        if service is None:
-            return t("soll_page.no_service")
-        if service.sozialraum != self.family.sozialraum:
-            return f"{service.name} · {service.sozialraum}"
-        return service.name
-
-    def barrier_name(self, key: str) -> str:
-        return w.barrier_label(self.taxonomy, key)
 
 
 # ---------------------------------------------------------------- which family, which Soll
@@ -231,12 +201,21 @@ def _soll_bar(ctx: Ctx, solls: list[Journey]) -> None:
 
 
 def _summary(ctx: Ctx, comparison: SollComparison) -> None:
-    ist_refs = len(comparison.removed) + len(comparison.remaining)
+    # Only barriers the family still meets in the Ist can be removed by the Soll: those
+    # already beseitigt there are counted apart, never as the Soll's achievement.
+    ist_open = len(comparison.removed) + len(comparison.remaining)
     with st.container(horizontal=True, gap="medium", key="soll_summary"):
-        st.metric(t("soll_page.metric_ist"), ist_refs, width="content")
+        st.metric(t("soll_steps.metric_ist_open"), ist_open, width="content")
         st.metric(t("soll_page.metric_removed"), len(comparison.removed), width="content")
         st.metric(t("soll_page.metric_remaining"), len(comparison.remaining), width="content")
         st.metric(t("soll_page.metric_new"), len(comparison.new), width="content")
+        if comparison.already_removed:
+            st.metric(
+                t("soll_steps.metric_already"),
+                len(comparison.already_removed),
+                help=t("soll_steps.metric_already_help"),
+                width="content",
+            )
         st.metric(
             t("soll_page.metric_steps"),
             f"{len(ctx.ist.steps)} → {len(ctx.soll.steps)}",
@@ -249,142 +228,6 @@ def _summary(ctx: Ctx, comparison: SollComparison) -> None:
         )
     elif comparison.removed:
         st.success(t("soll_page.all_measures"), icon=":material/task_alt:")
-
-
-# ---------------------------------------------------------------- side by side
-
-
-def _key(step: Step) -> tuple[str, int | None]:
-    """What makes a Soll step "the same step" as an Ist step: stage and service."""
-    return step.stage_key, step.service_id
-
-
-def aligned(ist: list[Step], soll: list[Step]) -> list[tuple[Step | None, Step | None]]:
-    """Ist and Soll steps paired row by row: same step side by side, gaps where one lacks it.
-
-    A Soll journey starts as a copy, so most steps still match by stage and service;
-    ``difflib`` keeps both orders and pairs the longest common run.
-    """
-    rows: list[tuple[Step | None, Step | None]] = []
-    matcher = difflib.SequenceMatcher(a=[_key(s) for s in ist], b=[_key(s) for s in soll])
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
-            rows += list(zip(ist[a0:a1], soll[b0:b1], strict=True))
-            continue
-        left, right = ist[a0:a1], soll[b0:b1]
-        for k in range(max(len(left), len(right))):
-            if op == "replace" and k < len(left) and k < len(right):
-                rows += [(left[k], None), (None, right[k])]
-            else:
-                rows.append(
-                    (left[k] if k < len(left) else None, right[k] if k < len(right) else None)
-                )
-    return rows
-
-
-def _step_heading(ctx: Ctx, step: Step, n: int) -> str:
-    stage = ctx.stages.get(step.stage_key, step.stage_key)
-    return (
-        f"**{n} · {w.md(stage)} · {w.md(ctx.service_label(step.service_id))}**  \n"
-        f"{w.month_label(step.month)} · {step.channel.label} · {step.outcome.label}"
-    )
-
-
-def _ist_card(ctx: Ctx, step: Step, n: int, removed: set[tuple[str, int | None]]) -> None:
-    with st.container(border=True, key=f"soll_ist_{step.id}"):
-        st.markdown(_step_heading(ctx, step, n))
-        chips = []
-        for tag in step.tags:
-            text = f"{ctx.barrier_name(tag.barrier_key)} · {ctx.member_label(tag.member_id)}"
-            if (tag.barrier_key, tag.member_id) in removed:
-                text = f"✓ {text} · {t('soll_page.removed_mark')}"
-            chips.append(
-                w.Chip(uid=f"i{tag.id}", category=tag.barrier_key.split(".")[0], text=text)
-            )
-        w.chips(chips)
-        if not step.tags:
-            st.caption(t("soll_page.no_barriers"))
-
-
-def _soll_card(ctx: Ctx, step: Step, n: int) -> None:
-    with st.container(border=True, key=f"soll_soll_{step.id}"):
-        head, remove = st.columns([5, 2], vertical_alignment="top")
-        with head:
-            st.markdown(_step_heading(ctx, step, n))
-        with remove:
-            st.button(
-                t("soll_page.remove_step"),
-                key=f"soll_step_del_{step.id}",
-                icon=":material/delete:",
-                type="tertiary",
-                help=t("soll_page.remove_step_help"),
-                on_click=guard.guarded(_remove_step),
-                args=(step.id,),
-            )
-        for tag in step.tags:
-            text = f"{ctx.barrier_name(tag.barrier_key)} · {ctx.member_label(tag.member_id)}"
-            if not tag.is_open:
-                text = f"{text} · {tag.status.label}"
-            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-                w.chips(
-                    [w.Chip(uid=f"s{tag.id}", category=tag.barrier_key.split(".")[0], text=text)]
-                )
-                st.button(
-                    t("soll_page.drop_barrier"),
-                    key=f"soll_tag_del_{tag.id}",
-                    icon=":material/remove_circle_outline:",
-                    type="tertiary",
-                    help=t("soll_page.drop_barrier_help"),
-                    on_click=guard.guarded(_drop_barrier),
-                    args=(tag.id, step.id),
-                )
-        if not step.tags:
-            st.caption(t("soll_page.no_barriers_soll"))
-        w.show_errors(f"soll_step{step.id}")
-
-
-def _gap(text: str) -> None:
-    with st.container(border=True):
-        st.caption(text)
-
-
-def _remove_step(step_id: int) -> None:
-    w.run_action(
-        f"soll_step{step_id}",
-        lambda: storage.delete_step(ui.db(), step_id),
-        success=t("soll_page.step_removed"),
-    )
-
-
-def _drop_barrier(tag_id: int, step_id: int) -> None:
-    w.run_action(
-        f"soll_step{step_id}",
-        lambda: storage.delete_tag(ui.db(), tag_id),
-        success=t("soll_page.barrier_dropped"),
-    )
-
-
-def _side_by_side(ctx: Ctx, comparison: SollComparison) -> None:
-    removed = {c.ref for c in comparison.removed}
-    left, right = st.columns(2, gap="medium")
-    left.subheader(t("soll_page.ist_heading"), anchor=False)
-    right.subheader(t("soll_page.soll_heading", title=jx.journey_label(ctx.soll)), anchor=False)
-    numbers_ist = {s.id: n for n, s in enumerate(ctx.ist.steps, start=1)}
-    numbers_soll = {s.id: n for n, s in enumerate(ctx.soll.steps, start=1)}
-    for ist_step, soll_step in aligned(ctx.ist.steps, ctx.soll.steps):
-        left, right = st.columns(2, gap="medium")
-        with left:
-            if ist_step is None:
-                _gap(t("soll_page.gap_new"))
-            else:
-                _ist_card(ctx, ist_step, numbers_ist[ist_step.id], removed)
-        with right:
-            if soll_step is None:
-                _gap(t("soll_page.gap_dropped"))
-            else:
-                _soll_card(ctx, soll_step, numbers_soll[soll_step.id])
-    if not ctx.soll.steps:
-        st.info(t("soll_page.soll_empty"))
 
 
 # ---------------------------------------------------------------- barriers and measures
@@ -511,6 +354,9 @@ def _save_measure(ctx: Ctx, change: BarrierChange) -> None:
         ss[_mk(change, "text")] = ""
         ss[_mk(change, "service")] = None
         ss[_mk(change, "who")] = ""
+        ss[_mk(change, "due_set")] = True
+        year, month = _default_due().split("-")
+        ss[_mk(change, "due_year")], ss[_mk(change, "due_month")] = int(year), int(month)
 
 
 def _delete_measure(measure_id: int, scope: str) -> None:
@@ -555,6 +401,13 @@ def _measures_section(ctx: Ctx, comparison: SollComparison) -> None:
         st.info(t("soll_page.nothing_removed"))
     for change in comparison.removed:
         _removed_block(ctx, change)
+    if comparison.already_removed:
+        st.caption(t("soll_steps.already_heading"))
+        st.markdown(
+            "\n".join(
+                f"- {w.md(_change_line(ctx, c, c.ist_stages))}" for c in comparison.already_removed
+            )
+        )
     if comparison.stray_measures:
         st.warning(t("soll_page.stray", n=len(comparison.stray_measures)))
         _measure_rows(ctx, comparison.stray_measures, "stray")
@@ -667,7 +520,7 @@ def main() -> None:
         on_change="rerun",
     )
     with side:
-        _side_by_side(ctx, comparison)
+        side_by_side(ctx, comparison)
     with measures:
         _measures_section(ctx, comparison)
     with maps:

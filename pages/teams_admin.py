@@ -13,7 +13,7 @@ import streamlit as st
 from journeys import storage
 from journeys.i18n import t
 from journeys.storage.teams import Team
-from pages import guard, ui
+from pages import fresh_form, guard, ui
 from pages.widgets import md
 
 CONFIRM_KEY = "teams_confirm_demo"
@@ -39,15 +39,18 @@ def team_table(teams: list[Team]) -> pd.DataFrame:
 
 def _new_team_form() -> None:
     st.subheader(t("teams.new_heading"))
-    with st.form("teams_new", clear_on_submit=True):
+    # Not cleared on submit: a refused name stays to be corrected; emptied after success.
+    new = fresh_form.prefix("teams_new")
+    with st.form("teams_new"):
         name = st.text_input(
-            t("teams.new_name"), key="teams_new_name", max_chars=storage.teams.MAX_NAME
+            t("teams.new_name"), key=f"{new}_name", max_chars=storage.teams.MAX_NAME
         )
         submitted = st.form_submit_button(t("teams.create"), type="primary")
     if submitted:
         with ui.saving() as attempt:
             team = storage.teams.create_team(ui.db(), name)
         if attempt.ok:
+            fresh_form.renew("teams_new")  # an empty form for the next team
             ui.flash(t("teams.created", name=md(team.name)))
             st.rerun()
 

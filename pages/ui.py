@@ -86,9 +86,13 @@ def services(*, include_retired: bool = False) -> list[Service]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _families(
-    path: str, data_version: int, teams: tuple[str, ...] | None, health: bool
+    path: str,
+    data_version: int,
+    teams: tuple[str, ...] | None,
+    health: bool,
+    archetypes: bool = True,
 ) -> pd.DataFrame:
-    return storage.list_families(db(), teams=teams, health=health)
+    return storage.list_families(db(), teams=teams, health=health, archetypes=archetypes)
 
 
 def case_scope() -> CaseScope:
@@ -103,12 +107,13 @@ def case_scope() -> CaseScope:
     return CaseScope.of(user) if user is not None else CaseScope(frozenset(), False)
 
 
-def families() -> pd.DataFrame:
+def families(*, archetypes: bool = True) -> pd.DataFrame:
     """The family list of the signed-in user's teams with its figures
-    (``storage.list_families``); other teams' families are never read."""
+    (``storage.list_families``); other teams' families are never read. Without
+    ``archetypes`` the workshop personas are left out (the Familien page lists households)."""
     scope = case_scope()
     teams = None if scope.teams is None else tuple(sorted(scope.teams))
-    return _families(db_path(), version(), teams, scope.health)
+    return _families(db_path(), version(), teams, scope.health, archetypes)
 
 
 def all_families() -> pd.DataFrame:
@@ -117,8 +122,12 @@ def all_families() -> pd.DataFrame:
     return _families(db_path(), version(), None, True)
 
 
-def sozialraeume() -> list[str]:
-    return storage.list_sozialraeume(db())
+def sozialraeume(*, archetypes: bool = False) -> list[str]:
+    """The Sozialräume to choose from. "Archetyp" (where workshop personas and their generic
+    services live) is no place a family lives in, so it is offered only with ``archetypes``
+    (the service catalogue, which must keep those services where they are)."""
+    names = storage.list_sozialraeume(db())
+    return names if archetypes else [n for n in names if n != storage.ARCHETYPE_TEAM]
 
 
 def show_errors(messages: list[str]) -> None:

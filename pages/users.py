@@ -15,7 +15,7 @@ from journeys.accounts import AccessSettings
 from journeys.i18n import t
 from journeys.permissions import Permission, User, UserRole
 from journeys.storage.access import Account
-from pages import guard, teams_admin, ui
+from pages import fresh_form, guard, teams_admin, ui
 
 ACCOUNT_ROLES = [role for role in UserRole if role is not UserRole.GAST]
 
@@ -86,23 +86,24 @@ def _team_select(key: str, default: list[str]) -> list[str]:
 
 def new_account_form() -> None:
     """Create an account; without a password it can sign in by single sign-on only."""
+    new = fresh_form.prefix("users_new")  # new keys after each account: an empty form
     with st.form("users_new", clear_on_submit=False):
-        username = st.text_input(t("access.username"), key="users_new_username")
-        display_name = st.text_input(t("access.display_name"), key="users_new_display")
-        roles = _role_select("users_new_roles", [UserRole.COACH])
-        teams = _team_select("users_new_teams", [])
+        username = st.text_input(t("access.username"), key=f"{new}_username")
+        display_name = st.text_input(t("access.display_name"), key=f"{new}_display")
+        roles = _role_select(f"{new}_roles", [UserRole.COACH])
+        teams = _team_select(f"{new}_teams", [])
         sees_health = st.checkbox(
             t("access.users.sees_health"),
-            key="users_new_health",
+            key=f"{new}_health",
             help=t("access.users.sees_health_help"),
         )
         sso_only = st.checkbox(
             t("access.users.sso_only"),
-            key="users_new_sso_only",
+            key=f"{new}_sso_only",
             help=t("access.users.no_password_hint"),
         )
-        password = st.text_input(t("access.password"), type="password", key="users_new_pw")
-        repeated = st.text_input(t("access.password_again"), type="password", key="users_new_pw2")
+        password = st.text_input(t("access.password"), type="password", key=f"{new}_pw")
+        repeated = st.text_input(t("access.password_again"), type="password", key=f"{new}_pw2")
         st.caption(t("access.password_rules", n=accounts.MIN_PASSWORD_LENGTH))
         submitted = st.form_submit_button(t("access.users.create"), type="primary")
     if not submitted:
@@ -131,17 +132,7 @@ def new_account_form() -> None:
         )
     if attempt.ok:
         # Empty form for the next account: roles and teams must not carry over to it.
-        for key in (
-            "users_new_username",
-            "users_new_display",
-            "users_new_roles",
-            "users_new_teams",
-            "users_new_health",
-            "users_new_sso_only",
-            "users_new_pw",
-            "users_new_pw2",
-        ):
-            st.session_state.pop(key, None)
+        fresh_form.renew("users_new")
         st.rerun()
 
 

@@ -782,17 +782,24 @@ def find_family_id(db: Database, code: str, *, teams: Teams = None) -> int | Non
     return row[0] if row else None
 
 
-def list_families(db: Database, *, teams: Teams = None, health: bool = True) -> pd.DataFrame:
+def list_families(
+    db: Database, *, teams: Teams = None, health: bool = True, archetypes: bool = True
+) -> pd.DataFrame:
     """The family list: one row per family with the figures the list page shows.
 
     Columns: id, code, sozialraum, household_type, team, status, synthetic, members,
     steps, open_barriers, updated_at. Open barriers count the Ist journey's tags that are
     not removed yet. ``teams`` limits the list to those teams' families; without
-    ``health`` the count leaves out health tags, as the journey page does for that user.
+    ``health`` the count leaves out health tags, as the journey page does for that user;
+    without ``archetypes`` the invented personas of workshops (``ARCHETYPE_TEAM``) are
+    left out, as the family list shows real households only.
     """
     clauses: list[str] = ["1"]
     params: list[Any] = []
     _team_where("f.team", teams, clauses, params)
+    if not archetypes:
+        clauses.append("f.team != ?")
+        params.append(ARCHETYPE_TEAM)
     return pd.read_sql_query(
         """
         SELECT f.id, f.code, f.sozialraum, f.household_type, f.team, f.status, f.synthetic,
@@ -821,8 +828,12 @@ def list_families(db: Database, *, teams: Teams = None, health: bool = True) -> 
     )
 
 
-def count_families(db: Database) -> int:
-    return int(db.execute("SELECT COUNT(*) FROM families").fetchone()[0])
+def count_families(db: Database, *, archetypes: bool = True) -> int:
+    """How many families are stored; without ``archetypes`` only real (or demo) households."""
+    if archetypes:
+        return int(db.execute("SELECT COUNT(*) FROM families").fetchone()[0])
+    sql = "SELECT COUNT(*) FROM families WHERE team != ?"
+    return int(db.execute(sql, [ARCHETYPE_TEAM]).fetchone()[0])
 
 
 def _check_version(db: Database, table: str, record_id: int, expected: int) -> None:
@@ -2157,8 +2168,15 @@ def archetype_source_families(db: Database, sozialraeume: Iterable[str] = ()) ->
 
 
 def step_month_range(db: Database) -> tuple[str | None, str | None]:
-    """The first and last month of any step ("YYYY-MM"), or ``(None, None)`` without steps."""
-    first, last = db.execute("SELECT MIN(month), MAX(month) FROM steps").fetchone()
+    """The first and last month of any step of a real family ("YYYY-MM"), or
+    ``(None, None)`` without such steps. Archetypes are left out: a workshop persona is
+    not counted anywhere, so it must not stretch the default period either."""
+    first, last = db.execute(
+        "SELECT MIN(st.month), MAX(st.month) FROM steps st"
+        " JOIN journeys j ON j.id = st.journey_id"
+        " JOIN families f ON f.id = j.family_id WHERE f.team != ?",
+        [ARCHETYPE_TEAM],
+    ).fetchone()
     return first, last
 
 

@@ -432,3 +432,34 @@ def test_compare_of_the_stored_copy_after_the_workshop(db: Database, ist: Journe
     assert [c.ref for c in result.removed] == [("information.angebote", None)]
     assert [c.ref for c in result.missing_measure] == [("information.angebote", None)]
     assert len(result.remaining) == 3
+
+
+def test_a_barrier_already_removed_in_the_ist_is_not_removed_by_the_soll() -> None:
+    mother = 11
+    ist = Journey(
+        kind="ist",
+        steps=[
+            _step("erstkontakt", _tag("information.angebote", removed=True)),
+            _step("antrag", _tag("sprache.deutsch", mother), _tag("verfahren.nachweise")),
+            # beseitigt at one step, still open at another: the family still meets it
+            _step("bescheid", _tag("verfahren.nachweise", removed=True)),
+        ],
+    )
+    soll = Journey(kind="soll", steps=[_step("antrag", _tag("sprache.deutsch", mother))])
+    result = compare(ist, soll)
+    assert [c.ref for c in result.removed] == [("verfahren.nachweise", None)]
+    assert [c.ref for c in result.already_removed] == [("information.angebote", None)]
+    assert result.already_removed[0].ist_stages == ["erstkontakt"]
+    assert [c.ref for c in result.remaining] == [("sprache.deutsch", mother)]
+    assert result.new == []
+    # No measure is asked for a barrier the family no longer meets.
+    assert [c.ref for c in result.missing_measure] == [("verfahren.nachweise", None)]
+
+
+def test_a_barrier_removed_in_the_ist_but_open_again_in_the_soll_is_new_there() -> None:
+    ist = Journey(kind="ist", steps=[_step("antrag", _tag("information.angebote", removed=True))])
+    soll = Journey(kind="soll", steps=[_step("antrag", _tag("information.angebote"))])
+    result = compare(ist, soll)
+    assert (result.removed, result.already_removed, result.remaining) == ([], [], [])
+    assert [c.ref for c in result.new] == [("information.angebote", None)]
+    assert result.complete

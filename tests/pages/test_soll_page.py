@@ -30,6 +30,7 @@ from journeys.models import (
     Role,
     SollMeasure,
     Step,
+    TagStatus,
 )
 from journeys.permissions import UserRole
 
@@ -187,12 +188,57 @@ def test_removing_a_soll_step_shows_the_gap_and_keeps_the_ist(db: Database, fami
     last = soll.steps[-1]
     at.button(key=f"soll_step_del_{last.id}").click()
     run(at)
+    # First a question naming the step and its barrier; nothing is removed yet.
+    question = texts(at)
+    assert "Schritt 3 („Kinderbetreuung & Familie“) aus der Soll-Reise entfernen?" in question
+    assert "Kinderbetreuung fehlt oder passt nicht (Kind (3–5 Jahre))" in question
+    assert len(journeys(db, family)[1][0].steps) == 3
+    at.button(key=f"soll_step_del_yes_{last.id}").click()
+    run(at)
     ist, [soll_after] = journeys(db, family)
     assert len(ist.steps) == 3 and len(soll_after.steps) == 2
     page = texts(at)
     assert "– entfällt in der Soll-Reise –" in page
     assert "Kinderbetreuung" in page and "fällt im Soll weg" in page
     assert [m.value for m in at.metric if m.label == t("soll_page.metric_steps")] == ["3 → 2"]
+
+
+def test_removing_a_soll_step_can_be_cancelled(db: Database, family: Family) -> None:
+    soll = make_soll(db, family)
+    at = open_page(family.code, reise=str(soll.id))
+    first = soll.steps[0]
+    at.button(key=f"soll_step_del_{first.id}").click()
+    run(at)
+    assert "Schritt 1 (" in texts(at) and "aus der Soll-Reise entfernen?" in texts(at)
+    assert "diese Barrieren weg" not in texts(at)  # the first step has none
+    assert t("soll_steps.confirm_yes") in [b.label for b in at.button]
+    at.button(key=f"soll_step_del_no_{first.id}").click()
+    run(at)
+    assert "aus der Soll-Reise entfernen?" not in texts(at)
+    assert not [b for b in at.button if b.key == f"soll_step_del_yes_{first.id}"]
+    assert len(journeys(db, family)[1][0].steps) == 3
+
+
+def test_a_barrier_already_removed_in_the_ist_is_not_counted_as_removed_by_the_soll(
+    db: Database, family: Family
+) -> None:
+    ist, _ = journeys(db, family)
+    storage.set_tag_status(db, tag_id(ist, "sprache.behoerdendeutsch"), TagStatus.BESEITIGT, DAY)
+    soll = make_soll(db, family)
+    storage.delete_tag(db, tag_id(soll, "sprache.behoerdendeutsch"))  # dropped in the Soll
+    at = open_page(family.code, reise=str(soll.id))
+
+    def metric(key: str) -> list[str]:
+        return [m.value for m in at.metric if m.label == t(key)]
+
+    assert metric("soll_page.metric_removed") == ["0"]
+    assert metric("soll_steps.metric_ist_open") == ["1"]
+    assert metric("soll_steps.metric_already") == ["1"]
+    page = texts(at)
+    assert t("soll_steps.already_mark") in page
+    assert "fehlt noch eine Maßnahme" not in page
+    assert t("soll_page.nothing_removed") in page
+    assert t("soll_steps.already_heading") in page
 
 
 # ---------------------------------------------------------------- measures
