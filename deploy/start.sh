@@ -7,6 +7,8 @@
 #   ZUGANGSATLAS_DB          Datenbankdatei, z. B. /var/lib/zugangsatlas/zugangsatlas.db
 #   ZUGANGSATLAS_PUBLIC_URL  Adresse für Teilnehmende, z. B. https://zugangsatlas.lan
 #   ZUGANGSATLAS_PORT        Port auf 127.0.0.1, an den Caddy weiterleitet (Standard 8501)
+#   ZUGANGSATLAS_TRUSTED_PROXIES  Adressen des Proxys, dessen X-Forwarded-For gilt
+#                            (Standard 127.0.0.1,::1: Caddy auf derselben Maschine)
 #   ZUGANGSATLAS_STREAMLIT   streamlit-Programm (Standard: .venv/bin/streamlit im Programmordner)
 set -eu
 
@@ -14,6 +16,10 @@ HERE=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 cd "$HERE"
 
 STREAMLIT=${ZUGANGSATLAS_STREAMLIT:-$HERE/.venv/bin/streamlit}
+# Hinter Caddy kommt jede Anfrage von 127.0.0.1: Nur wenn dessen X-Forwarded-For gilt,
+# unterscheidet die Bremse für falsche Passwörter und Workshop-Codes die Geräte im Raum
+# (sonst müsste nach den Fehlversuchen eines Handys jedes Gerät warten).
+export ZUGANGSATLAS_TRUSTED_PROXIES="${ZUGANGSATLAS_TRUSTED_PROXIES:-127.0.0.1,::1}"
 # das Startskript: app.py mit den Routen für Anmeldung und Downloads; hier und nur hier ändern
 APP=serve.py
 

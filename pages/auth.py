@@ -19,6 +19,7 @@ Streamlit's own OIDC login and the person is matched to a local account.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -30,6 +31,7 @@ from pages import browser_session, client, first_start, ui
 from pages.web_routes import SIGN_OUT_PATH, SIGNED_OUT_PARAM
 
 _NOTICE_KEY = "_auth_notice"
+JOIN_PATH = "teilnehmen"  # the participants' page (app.py), the address the projector shows
 _home: Callable[[User], str] | None = None  # set by gate() on every run (app.py)
 _SSO_CLAIMS = ("email", "preferred_username", "upn")
 
@@ -142,8 +144,10 @@ def sign_in_screen() -> None:
     if storage.access.count_users(db) == 0:
         _first_admin_form()
         return
-    # A join link (QR code on the projector, ``?code=…``) opens the guest tab, code filled in.
-    joining = bool(st.query_params.get("code"))
+    # A join link (QR code on the projector, ``?code=…``) opens the guest tab, code filled
+    # in; so does the join address typed by hand (``…/teilnehmen``).
+    path = urlparse(st.context.url or "").path.rstrip("/")
+    joining = bool(st.query_params.get("code")) or path.endswith(f"/{JOIN_PATH}")
     sign_in_tab, guest_tab = st.tabs(
         [t("access.tab_sign_in"), t("access.tab_guest")],
         default=t("access.tab_guest") if joining else None,
