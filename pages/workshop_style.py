@@ -25,6 +25,10 @@ H2_PX = 48
 H3_PX = 40
 CODE_PX = 72
 BUTTON_PX = 32
+# Room on the page: at 1280×720 the step and what the room found must fit one screen.
+PAD_REM = 1.0  # space above and below the page (Streamlit's default is 6 rem above)
+GAP_REM = 0.6  # space between elements
+BUTTON_REM = 3.75  # height of the big buttons (60 px): still a large target
 
 
 def presenter_css() -> str:
@@ -44,10 +48,17 @@ def presenter_css() -> str:
   font-family: "DejaVu Sans Mono", monospace; }}
 {main} blockquote {{ border-left: 0.5rem solid {ACCENT}; }}
 {main} a, {main} a * {{ color: {ACCENT} !important; text-decoration: underline; }}
-{main} button {{ min-height: 4.5rem; padding: 0 2.5rem; border: 3px solid {TEXT}; }}
+{main} button {{ min-height: {BUTTON_REM}rem; padding: 0 2rem; border: 3px solid {TEXT}; }}
 {main} button p, {main} button span {{ font-size: {BUTTON_PX}px !important; font-weight: 700; }}
 {main} [data-testid="stBaseButton-primary"] {{ background: {ACCENT}; border-color: {ACCENT}; }}
 {main} [data-testid="stBaseButton-primary"] * {{ color: {ON_ACCENT} !important; }}
 {main} [data-testid="stBaseButton-secondary"] {{ background: {BACKGROUND}; }}
 {main} .st-key-wp_clicker {{ display: none; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: {PAD_REM}rem; padding-bottom: {PAD_REM}rem;
+  max-width: 100%; }}
+{main} [data-testid="stVerticalBlock"] {{ gap: {GAP_REM}rem; }}
+{main} h1, {main} h2, {main} h3 {{ padding: 0.2rem 0; margin: 0; }}
+{main} p, {main} ul, {main} ol, {main} blockquote {{ margin-bottom: 0.3rem; }}
+{main} .st-key-wp_title h1, {main} .st-key-wp_title h1 * {{ font-size: {H2_PX}px !important;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 </style>"""
