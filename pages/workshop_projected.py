@@ -29,17 +29,16 @@ def facets(view: wsd.PresenterStep) -> list[tuple[str, str]]:
 
 
 def projected_step(view: wsd.PresenterStep, *, key: str) -> None:
-    """Stage and service as the heading, then channel, outcome and who; the perspective;
+    """The stage as the heading, then service, channel, outcome and who; the perspective;
     mood and quote; the barriers the journey already has at this step."""
     with st.container(key=key):
-        heading = " · ".join(x for x in (view.stage_label, view.service_name) if x)
-        st.markdown(f"### {ww.shown(heading)}")
-        where = [view.channel.label, view.outcome.label]
+        st.markdown(f"### {ww.shown(view.stage_label)}")
+        where = [view.service_name, view.channel.label, view.outcome.label]
         if view.members:
             where.append(
                 t("workshop_pages.members", members=", ".join(m.label for m in view.members))
             )
-        st.markdown(w.md(" · ".join(where)))
+        st.markdown(ww.shown(" · ".join(x for x in where if x)))
         shown = facets(view)
         if shown:
             st.markdown(
