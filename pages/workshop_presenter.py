@@ -9,8 +9,14 @@ For the room: no case code and no member detail beyond role and age band (the st
 from ``workshop.step_view``, which hands out nothing else); no text below 24 px, headings
 far larger; black on white and a dark blue accent, every pair at least 7:1 (WCAG AAA).
 The sidebar is hidden: its small type is not for a projector; a link at the bottom leads
-back to the facilitator's page. The header shows how to join: the address, the code and a
-QR code of the join link (pages/join_panel.py), which the presenter can hide.
+back to the facilitator's page.
+
+One screen, at 1280×720 as at 1920×1080 (the type grows with the window): the title and
+the number of participants in one line, the step controls, then the step beside what the
+room found and the ranking. While the room joins (the first step, until the presenter
+moves on or hides it) the join column with the address, the code and the QR code of the
+join link (pages/join_panel.py, 42 % of the window height) stands beside the step; once
+the room works only the code is shown, and "QR-Code zeigen" (key Q) brings the column back.
 
 The style sheet (``pages/workshop_style.py``) is fixed text built from constants only; user
 text (workshop title, labels, ideas, the family's words) goes through ``st.markdown``
