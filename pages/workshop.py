@@ -32,6 +32,8 @@ from pages import workshop_widgets as ww
 
 user = guard.require(Permission.WORKSHOP_RUN)
 
+TABS = "wf_tabs"  # the open tab: Ablauf, Maßnahmen vereinbaren or Ergebnis
+
 # ---------------------------------------------------------------- overview
 
 
@@ -105,19 +107,26 @@ def control(workshop: Workshop) -> None:
     if workshop.status is WorkshopStatus.ABGESCHLOSSEN:
         st.info(t("workshop_pages.closed_note"), icon=":material/lock:")
     workshop_room.join_box(workshop)
+    # Only the open tab is drawn (and refreshes itself): three tabs refreshing every few
+    # seconds in the background would keep the server busy for nothing during a workshop.
     run, measures, result = st.tabs(
         [
             t("workshop_pages.tab_run"),
             t("workshop_pages.tab_measures"),
             t("workshop_pages.tab_result"),
-        ]
+        ],
+        key=TABS,
+        on_change="rerun",
     )
-    with run:
-        workshop_room.run_tab(workshop)
-    with measures:
-        workshop_measures.measures_tab(workshop)
-    with result:
-        workshop_result.result_tab(workshop, user)
+    if run.open:
+        with run:
+            workshop_room.run_tab(workshop)
+    if measures.open:
+        with measures:
+            workshop_measures.measures_tab(workshop)
+    if result.open:
+        with result:
+            workshop_result.result_tab(workshop, user)
 
 
 def main() -> None:

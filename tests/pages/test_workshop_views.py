@@ -20,6 +20,7 @@ from test_workshop_pages import (
     open_as,
     position,
     run,
+    show_tab,
     texts,
 )
 
@@ -108,6 +109,7 @@ def test_a_proposed_measure_is_listed_as_new_and_gets_its_editor_on_request(
     db: Database, workshop: Workshop
 ) -> None:
     facilitator = open_as(db, FACILITATOR, workshop=str(workshop.id))
+    facilitator = show_tab(facilitator, "Maßnahmen vereinbaren")
     assert "Vorgeschlagene Maßnahmen (0)" in texts(facilitator)
     step = storage.get_journey(db, workshop.journey_id).steps[0]
     measure = storage.workshops.add_item(
