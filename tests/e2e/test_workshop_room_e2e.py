@@ -36,6 +36,8 @@ PROJECTOR_1080 = {"width": 1920, "height": 1080}
 PHONE = {"width": 414, "height": 896}
 TABLES = ("Tisch 1", "Tisch 2", "Tisch 3")
 MEASURE = "Rückrufzeiten der Eingangszone auf den Bescheid drucken"
+SECOND_MEASURE = "Kita-Anmeldung im Familienzentrum anbieten"
+IDEA = "Wartelisten-Stand per SMS"
 
 
 def device(browser: Browser, viewport: dict[str, int]) -> tuple[BrowserContext, Page]:
@@ -239,6 +241,34 @@ def test_facilitator_and_projector_follow_the_room_and_the_step_fits_the_window(
             ".some((box) => box.value === text)",
             arg=MEASURE,
         )
+
+        # The facilitator is typing in that measure when another table proposes one: the
+        # list beside the editor shows it, and the typing goes on undisturbed.
+        editor = facilitator.locator('[class*="st-key-wf_m_"] textarea').first
+        typed = f"{MEASURE}, in einfacher Sprache"
+        editor.fill(typed)
+        second_phone.get_by_label("Maßnahme", exact=True).fill(SECOND_MEASURE)
+        second_phone.get_by_role("button", name="Maßnahme vorschlagen").click()
+        settled(second_phone)
+        expect(proposals).to_contain_text(f"Neu: {SECOND_MEASURE}", timeout=LIVE_MS)
+        expect(editor).to_have_value(typed)
+        expect(editor).to_be_focused()
+
+        # Back on "Ablauf", typing an idea of their own when the projector moves on: the
+        # page follows the room (the form now adds to step 5), the typing is kept.
+        facilitator.get_by_role("tab", name="Ablauf").click()
+        settled(facilitator)
+        facilitator.get_by_text("Selbst ergänzen (zu Schritt 4 von 5)").click()
+        idea = facilitator.locator(".st-key-wf_idea_text textarea")
+        idea.fill(IDEA)
+        presenter.locator(".st-key-wp_next button").click()
+        settled(presenter)
+        agree(facilitator, presenter, 5, 3)
+        expect(facilitator.get_by_text("Selbst ergänzen (zu Schritt 5 von 5)")).to_be_visible(
+            timeout=LIVE_MS
+        )
+        expect(idea).to_have_value(IDEA)
+        screenshot(facilitator, "workshop-room-facilitator-step5")
 
         # At 1920×1080 the step and the findings fit too.
         presenter.set_viewport_size(PROJECTOR_1080)
