@@ -159,8 +159,9 @@ def run_tab(workshop: Workshop) -> None:
     st.caption(t("workshop_views.live_note", seconds=ww.REFRESH_SECONDS))
     st.fragment(_live_step, run_every=ww.REFRESH_SECONDS)(workshop.id or 0)
     if workshop.is_open:
-        label = t("workshop_views.facilitator_add_at", n=sc.view.number, total=sc.view.total)
-        with st.expander(label, icon=":material/edit_note:"):
+        # A fixed label: the box stays open when the room moves on while typing.
+        with st.expander(t("workshop_pages.facilitator_add"), icon=":material/edit_note:"):
+            st.caption(t("workshop_views.adds_to", n=sc.view.number, total=sc.view.total))
             ww.guiding_questions(sc, None, "wf_obs", "wf")
             idea, measure = st.columns(2, gap="large")
             with idea:

@@ -154,8 +154,11 @@ def test_facilitator_and_projector_follow_the_room_and_the_step_fits_the_window(
         workshop_id = re.search(r"workshop=(\d+)", facilitator.url).group(1)  # type: ignore[union-attr]
 
         # The projector opens the workshop: the QR code large while the room joins.
-        presenter.goto(f"{base}/praesentation?workshop={workshop_id}")
+        # (Signed in on the facilitator's page; the projector page hides the navigation.)
+        presenter.goto(f"{base}/workshop?workshop={workshop_id}")
         login(presenter, "coach")
+        presenter.get_by_role("link", name="Präsentation für den Beamer öffnen").click()
+        settled(presenter)
         expect(presenter.locator(".st-key-wp_qr svg")).to_be_visible()
         expect(presenter.locator(".st-key-wp_title h1")).to_have_text(archetype.title)
         for (_, phone), label in zip(phones, TABLES, strict=True):
@@ -258,15 +261,15 @@ def test_facilitator_and_projector_follow_the_room_and_the_step_fits_the_window(
         # page follows the room (the form now adds to step 5), the typing is kept.
         facilitator.get_by_role("tab", name="Ablauf").click()
         settled(facilitator)
-        facilitator.get_by_text("Selbst ergänzen (zu Schritt 4 von 5)").click()
+        facilitator.locator('[data-testid="stExpander"] summary').first.click()
+        expect(facilitator.get_by_text("gehört zu Schritt 4 von 5")).to_be_visible()
         idea = facilitator.locator(".st-key-wf_idea_text textarea")
         idea.fill(IDEA)
         presenter.locator(".st-key-wp_next button").click()
         settled(presenter)
         agree(facilitator, presenter, 5, 3)
-        expect(facilitator.get_by_text("Selbst ergänzen (zu Schritt 5 von 5)")).to_be_visible(
-            timeout=LIVE_MS
-        )
+        expect(facilitator.get_by_text("gehört zu Schritt 5 von 5")).to_be_visible(timeout=LIVE_MS)
+        expect(idea).to_be_visible()  # the box stayed open
         expect(idea).to_have_value(IDEA)
         screenshot(facilitator, "workshop-room-facilitator-step5")
 

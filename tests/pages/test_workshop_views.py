@@ -89,7 +89,7 @@ def test_the_facilitators_weiter_goes_one_step_beyond_where_the_room_is(
     assert "Schritt 4 von 5" in texts(facilitator)
     assert facilitator.selectbox(key="wf_jump").value == 3
     # The forms for the facilitator's own ideas say which step they add to.
-    assert "Selbst ergänzen (zu Schritt 4 von 5)" in [e.label for e in facilitator.expander]
+    assert "gehört zu Schritt 4 von 5" in texts(facilitator)
 
 
 def test_the_facilitator_sees_who_joined_and_what_they_found(
