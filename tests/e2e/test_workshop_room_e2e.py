@@ -58,7 +58,10 @@ def join(phone: Page, base_url: str, code: str, label: str) -> None:
     phone.get_by_label("Bezeichnung", exact=True).fill(label)
     phone.get_by_role("button", name="Teilnehmen").click()
     settled(phone)
-    expect(phone.get_by_text(f"Sie nehmen teil als: {label}")).to_be_visible()
+    # A guest sign-in on a busy server: the page timeout, not the default 5 s.
+    expect(phone.get_by_text(f"Sie nehmen teil als: {label}")).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )
 
 
 def observe(phone: Page, n: int) -> str:
