@@ -9,8 +9,14 @@ For the room: no case code and no member detail beyond role and age band (the st
 from ``workshop.step_view``, which hands out nothing else); no text below 24 px, headings
 far larger; black on white and a dark blue accent, every pair at least 7:1 (WCAG AAA).
 The sidebar is hidden: its small type is not for a projector; a link at the bottom leads
-back to the facilitator's page. The header shows how to join: the address, the code and a
-QR code of the join link (pages/join_panel.py), which the presenter can hide.
+back to the facilitator's page.
+
+One screen, at 1280×720 as at 1920×1080 (the type grows with the window): the title and
+the number of participants in one line, the step controls, then the step beside what the
+room found and the ranking. While the room joins (the first step, until the presenter
+moves on or hides it) the join column with the address, the code and the QR code of the
+join link (pages/join_panel.py, 42 % of the window height) stands beside the step; once
+the room works only the code is shown, and "QR-Code zeigen" (key Q) brings the column back.
 
 The style sheet (``pages/workshop_style.py``) is fixed text built from constants only; user
 text (workshop title, labels, ideas, the family's words) goes through ``st.markdown``
@@ -28,6 +34,7 @@ from journeys.workshop import ItemKind, Workshop, WorkshopStatus
 from pages import guard, join_panel, ui
 from pages import widgets as w
 from pages import workshop_widgets as ww
+from pages.workshop_projected import projected_step
 from pages.workshop_style import presenter_css
 
 user = guard.require(Permission.WORKSHOP_RUN)
@@ -77,13 +84,41 @@ def _back_link() -> None:
 # ---------------------------------------------------------------- the projected step
 
 
-def _navigation(workshop: Workshop, number: int, total: int) -> None:
-    """Zurück / Schritt n von m / Weiter; arrow keys and a clicker (Bild auf/ab) work too."""
+def _moved() -> None:
+    """The presenter moved the room: it is working now, the QR code gives way to the step."""
+    st.session_state[join_panel.HIDDEN] = True
+
+
+def _step(workshop_id: int, offset: int) -> None:
+    _moved()
+    ww.step(workshop_id, offset, SCOPE)
+
+
+def _show_join() -> None:
+    st.session_state[join_panel.HIDDEN] = False
+
+
+def joining(workshop: Workshop) -> bool:
+    """Is the room still joining (the QR code large beside the step)?
+
+    Until the presenter decides (hides the QR code, or moves on), the room is joining
+    while the workshop is at its first step; once it works, the QR code is hidden, and
+    "QR-Code zeigen" (key Q) brings it back.
+    """
+    hidden = st.session_state.get(join_panel.HIDDEN)
+    if hidden is None:
+        return workshop.position == 0
+    return not hidden
+
+
+def _navigation(workshop: Workshop, number: int, total: int, *, joining: bool) -> None:
+    """Zurück / Schritt n von m / Weiter; arrow keys and a clicker (Bild auf/ab) work too.
+    While the room works, the code and "QR-Code zeigen" (key Q) are at the end of the row."""
     workshop_id = workshop.id or 0
     closed = not workshop.is_open
-    back = {"on_click": guard.guarded(ww.step), "args": (workshop_id, -1, SCOPE)}
-    forward = {"on_click": guard.guarded(ww.step), "args": (workshop_id, 1, SCOPE)}
-    with st.container(key="wp_nav", horizontal=True, vertical_alignment="center", gap="large"):
+    back = {"on_click": guard.guarded(_step), "args": (workshop_id, -1)}
+    forward = {"on_click": guard.guarded(_step), "args": (workshop_id, 1)}
+    with st.container(key="wp_nav", horizontal=True, vertical_alignment="center", gap="medium"):
         st.button(
             t("workshop_pages.back"),
             key="wp_back",
@@ -104,6 +139,17 @@ def _navigation(workshop: Workshop, number: int, total: int) -> None:
             shortcut="Right",
             **forward,
         )
+        if not joining:
+            st.space("stretch")
+            with st.container(key="wp_code_small", width="content"):
+                st.markdown(w.md(t("workshop_views.code_short", code=workshop.join_code)))
+            st.button(
+                t("room.qr_show"),
+                key="wp_show_join",
+                icon=":material/qr_code_2:",
+                shortcut="Q",
+                on_click=guard.guarded(_show_join),
+            )
     # A presenter's clicker sends "Bild ab"/"Bild auf": the same moves, on hidden buttons.
     with st.container(key="wp_clicker"):
         st.button("PageUp", key="wp_page_up", disabled=closed or number <= 1,
@@ -114,12 +160,12 @@ def _navigation(workshop: Workshop, number: int, total: int) -> None:
 
 
 def _header(workshop: Workshop, participants: int) -> None:
-    title, code = st.columns([3, 2], vertical_alignment="top")
-    with title:
+    """The title (the chosen archetype's name, by default) and who has joined: one line."""
+    title, count = st.columns([4, 1], vertical_alignment="bottom")
+    with title, st.container(key="wp_title"):
         st.markdown(f"# {ww.shown(workshop.title)}")
+    with count, st.container(key="wp_count"):
         st.markdown(w.md(t("workshop_pages.participants_count", n=participants)))
-    with code, st.container(key="wp_join"):
-        join_panel.projector_join(workshop.join_code)
 
 
 def _found(workshop_id: int, step_id: int) -> None:
@@ -127,23 +173,25 @@ def _found(workshop_id: int, step_id: int) -> None:
     taxonomy = ui.taxonomy()
     items = ww.items_at(workshop_id, step_id)
     participants = ww.participants_of(workshop_id)
-    st.markdown(f"## {w.md(t('workshop_pages.found_heading'))}")
-    ww.bullet_list(
-        ww.observation_lines(taxonomy, items, participants), t("workshop_pages.found_none")
-    )
-    ideas = ww.text_lines(items, ItemKind.IDEE, participants)
-    measures = ww.text_lines(items, ItemKind.MASSNAHME, participants)
-    if ideas:
-        st.markdown(f"### {w.md(t('workshop_pages.ideas_heading'))}")
-        ww.bullet_list(ideas, "")
-    if measures:
-        st.markdown(f"### {w.md(t('workshop_pages.measures_heading'))}")
-        ww.bullet_list(measures, "")
+    with st.container(key="wp_found"):
+        st.markdown(f"### {w.md(t('workshop_pages.found_heading'))}")
+        ww.bullet_list(
+            ww.observation_lines(taxonomy, items, participants), t("workshop_pages.found_none")
+        )
+        ideas = ww.text_lines(items, ItemKind.IDEE, participants)
+        measures = ww.text_lines(items, ItemKind.MASSNAHME, participants)
+        if ideas:
+            st.markdown(f"**{w.md(t('workshop_pages.ideas_heading'))}**")
+            ww.bullet_list(ideas, "")
+        if measures:
+            st.markdown(f"**{w.md(t('workshop_pages.measures_heading'))}**")
+            ww.bullet_list(measures, "")
 
 
 def _ranking(workshop_id: int) -> None:
-    st.markdown(f"## {w.md(t('workshop_pages.ranking_heading'))}")
-    ww.show_ranking(ui.taxonomy(), workshop_id, RANKING_ROWS)
+    with st.container(key="wp_ranking"):
+        st.markdown(f"### {w.md(t('workshop_pages.ranking_heading'))}")
+        ww.show_ranking(ui.taxonomy(), workshop_id, RANKING_ROWS)
 
 
 def present(workshop_id: int) -> None:
@@ -165,13 +213,22 @@ def present(workshop_id: int) -> None:
     if sc.view is None:
         st.markdown(w.md(t("workshop_pages.no_steps")))
         return
-    _navigation(workshop, sc.view.number, sc.view.total)
+    room_joins = joining(workshop)
+    _navigation(workshop, sc.view.number, sc.view.total, joining=room_joins)
+    # Joining: the QR code large beside the step. Working: what the room found beside it.
     step, side = st.columns([3, 2], gap="large")
     with step:
-        ww.step_panel(sc.view, key="wp_step")
+        projected_step(sc.view, key="wp_step")
+        if room_joins:
+            _found(workshop_id, sc.step_id)
+            _ranking(workshop_id)
     with side:
-        _found(workshop_id, sc.step_id)
-        _ranking(workshop_id)
+        if room_joins:
+            with st.container(key="wp_join"):
+                join_panel.projector_join(workshop.join_code)
+        else:
+            _found(workshop_id, sc.step_id)
+            _ranking(workshop_id)
 
 
 @st.fragment(run_every=ww.REFRESH_SECONDS)

@@ -62,6 +62,12 @@ def click(at: AppTest, key: str) -> AppTest:
     return run(at.button(key=key).click())
 
 
+def show_tab(at: AppTest, label: str) -> AppTest:
+    """Open a tab of the facilitator's page (only the open tab is drawn)."""
+    at.session_state["wf_tabs"] = label
+    return run(at)
+
+
 @pytest.fixture
 def workshop(db: Database) -> Workshop:
     """A workshop on the first shipped archetype (five steps), two votes per participant."""
@@ -350,7 +356,7 @@ def test_a_measure_is_agreed_only_with_someone_responsible(
     db: Database, workshop: Workshop
 ) -> None:
     measure = add_measure(db, workshop)
-    at = open_as(db, FACILITATOR, workshop=str(workshop.id))
+    at = show_tab(open_as(db, FACILITATOR, workshop=str(workshop.id)), "Maßnahmen vereinbaren")
     at.checkbox(key=f"wf_m_{measure.id}_agreed").check()
     click(at, f"wf_m_{measure.id}_save")
     assert "verantwortliche Stelle" in texts(at)
@@ -361,6 +367,7 @@ def test_a_measure_is_agreed_only_with_someone_responsible(
     stored = storage.workshops.get_item(db, measure.id or 0)
     assert (stored.agreed, stored.responsible_text) == (True, "Team Eingangszone")
     assert stored.due_month is not None
+    show_tab(at, "Ergebnis")  # the agreed measure is in the result
     assert "Bescheide in einfacher Sprache erklären" in [
         row for frame in at.dataframe for row in frame.value.iloc[:, 1]
     ]
@@ -378,7 +385,7 @@ def test_applying_the_observations_to_the_journey_says_how_many_were_added(
     )
     run(participant.selectbox(key="wj_pick").select(new_key))
     click(participant, "wj_add_pick")
-    at = open_as(db, FACILITATOR, workshop=str(workshop.id))
+    at = show_tab(open_as(db, FACILITATOR, workshop=str(workshop.id)), "Ergebnis")
     assert "Beobachtungen aus dem Workshop: 1." in texts(at)
     click(at, "wf_apply_button")
     assert "1 Barriere wurde in die Reise übernommen." in texts(at)
@@ -390,7 +397,7 @@ def test_applying_the_observations_to_the_journey_says_how_many_were_added(
 
 
 def test_the_summary_downloads_as_markdown_and_word(db: Database, workshop: Workshop) -> None:
-    at = open_as(db, FACILITATOR, workshop=str(workshop.id))
+    at = show_tab(open_as(db, FACILITATOR, workshop=str(workshop.id)), "Ergebnis")
     labels = {button.label for button in at.download_button}
     assert {"Ergebnis als Markdown", "Ergebnis als Word (DOCX)"} <= labels
 
@@ -399,7 +406,7 @@ def test_closing_stops_participants_and_reopening_lets_them_back(
     db: Database, workshop: Workshop
 ) -> None:
     participant = join(db, workshop)
-    at = open_as(db, FACILITATOR, workshop=str(workshop.id))
+    at = show_tab(open_as(db, FACILITATOR, workshop=str(workshop.id)), "Ergebnis")
     click(at, "wf_close")
     assert not storage.workshops.get_workshop(db, workshop.id or 0).is_open
     run(participant)
