@@ -17,6 +17,7 @@ room), black on white (21:1).
 
 from __future__ import annotations
 
+import html
 import os
 
 import streamlit as st
@@ -81,12 +82,23 @@ def _toggle_qr() -> None:
     st.session_state[HIDDEN] = not st.session_state.get(HIDDEN, False)
 
 
+def _join_line(url: str) -> str:
+    """The join sentence as HTML, the address in it breakable only after ``/``, ``.``, ``:``.
+
+    On the projector a long address must wrap where a reader expects it (``…jobcenter.`` /
+    ``lan/teilnehmen``), never inside a word. Every character is escaped; ``<wbr>`` marks
+    the places where a line may break. Shown as code: as typed, never a link.
+    """
+    before, after = t("room.join_with", url="\0").split("\0")
+    address = "".join(html.escape(ch) + ("<wbr>" if ch in "/.:" else "") for ch in url)
+    return f"{html.escape(before)}<code>{address}</code>{html.escape(after)}"
+
+
 def projector_join(code: str) -> None:
     """The projector's join column: address, code in huge type, QR code (can be hidden)."""
     place = address()
-    # The address is checked when set (journeys/join_link.py: host name, port, a plain
-    # path), so it goes in as a code span: shown as typed, never turned into a link.
-    st.markdown(t("room.join_with", url=f"`{place.join_link()}`"))
+    with st.container(key="wp_url"):
+        st.markdown(_join_line(place.join_link()), unsafe_allow_html=True)
     with st.container(key="wp_code"):
         st.markdown(f"**{w.md(code)}**")
     hidden = bool(st.session_state.get(HIDDEN, False))

@@ -59,6 +59,8 @@ def presenter_css() -> str:
 {main} .st-key-wp_code p, {main} .st-key-wp_code strong {{
   {font_size(CODE_PX)} font-weight: 800; letter-spacing: 0.2em;
   font-family: "DejaVu Sans Mono", monospace; }}
+{main} .st-key-wp_url code {{ word-break: keep-all; overflow-wrap: normal;
+  white-space: normal; }}
 {main} blockquote {{ border-left: 0.5rem solid {ACCENT}; }}
 {main} a, {main} a * {{ color: {ACCENT} !important; text-decoration: underline; }}
 {main} button {{ min-height: max({BUTTON_REM}rem, {button_vh:.3f}vh); padding: 0 2rem;
