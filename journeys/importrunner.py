@@ -36,6 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVE = "from journeys.importrunner import serve; serve()"
 _lock = threading.Lock()
 _spare: subprocess.Popen[bytes] | None = None
+# At most this many imports at once, each for at most this long: a workbook within every
+# size limit can still keep a worker busy for minutes, and a few of them the whole server.
+MAX_RUNNING = 2
+TIMEOUT_S = 600
+_running = threading.BoundedSemaphore(MAX_RUNNING)
 
 
 def _start() -> subprocess.Popen[bytes]:
@@ -79,12 +84,20 @@ def serve() -> None:
 def run(actor: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``func(*args, **kwargs)`` in its own process; its result or its exception."""
     global _spare
-    with _lock:
-        worker, _spare = (_spare or _start()), None
+    if not _running.acquire(blocking=False):
+        raise InputError(t("importlimits.busy", n=MAX_RUNNING))
     try:
+        with _lock:
+            worker, _spare = (_spare or _start()), None
         request = pickle.dumps((actor, func, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
-        answer, _ = worker.communicate(request)
+        try:
+            answer, _ = worker.communicate(request, timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.communicate()
+            raise InputError(t("importlimits.timeout", minutes=TIMEOUT_S // 60)) from None
     finally:
+        _running.release()
         with _lock:
             if _spare is None:
                 _spare = _start()

@@ -33,6 +33,10 @@ from xml.etree.ElementTree import Element, ParseError, fromstring, iterparse
 
 from journeys.i18n import t
 
+# Distinct texts of a workbook read into memory at most: far more than any barrier list
+# (300,000 rows, importlimits.MAX_SHEET_ROWS), far less than a memory bomb.
+MAX_SHARED_STRINGS = 1_000_000
+
 MAX_PART_BYTES = 500 * 1024 * 1024
 MEGABYTE = 1024 * 1024
 
@@ -413,16 +417,28 @@ def read_first_sheet(data: bytes) -> FirstSheet:
 
 
 def _shared_strings(package: _Package, part: str, ns: str) -> list[str]:
-    """Every shared string, in order (cells of type ``s`` name them by position)."""
+    """Every shared string, in order (cells of type ``s`` name them by position).
+
+    Held in memory whole, so their number is capped (``MAX_SHARED_STRINGS``): a workbook
+    within the unpacking limits can still hold tens of millions of tiny strings, gigabytes
+    once they are Python objects. Each parsed ``<si>`` is dropped from the tree at once.
+    """
     si, t_tag, r_tag = f"{{{ns}}}si", f"{{{ns}}}t", f"{{{ns}}}r"
     strings: list[str] = []
+    root: Element | None = None
     try:
         with package.stream(part) as stream:
-            for _, element in iterparse(stream):
-                if element.tag == si:
-                    # openpyxl's reading of Excel's escaped underscore ("_x005F_")
-                    strings.append(rich_text(element, t_tag, r_tag).replace("x005F_", ""))
-                    element.clear()
+            for event, element in iterparse(stream, events=("start", "end")):
+                if root is None:
+                    root = element
+                if event != "end" or element.tag != si:
+                    continue
+                if len(strings) >= MAX_SHARED_STRINGS:
+                    limit = f"{MAX_SHARED_STRINGS:_}".replace("_", ".")
+                    raise XlsxError(t("sheetimport.xlsx_too_many_strings", limit=limit))
+                # openpyxl's reading of Excel's escaped underscore ("_x005F_")
+                strings.append(rich_text(element, t_tag, r_tag).replace("x005F_", ""))
+                root.clear()
     except XlsxError:
         raise
     except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:

@@ -416,6 +416,21 @@ def test_a_sheet_that_would_unpack_beyond_the_limit_is_refused_before_unpacking(
     assert "gelesen werden höchstens" in caught.value.message
 
 
+def test_a_workbook_of_millions_of_tiny_texts_is_refused_not_held_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The attack review's file: 22 million "<si><t>a</t></si>" within the unpacking limits
+    # took 2 GB per import. The same shape, scaled down with the limit.
+    monkeypatch.setattr(xlsxstream, "MAX_SHARED_STRINGS", 1_000)
+    data = package('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', ["<t>a</t>"] * 1_001)
+    with pytest.raises(XlsxError) as caught:
+        read_first_sheet(data)
+    assert caught.value.message.startswith("Die Excel-Arbeitsmappe enthält mehr als 1.000")
+    # At the limit it is read as usual.
+    data = package('<row r="1"><c r="A1" t="s"><v>999</v></c></row>', ["<t>a</t>"] * 1_000)
+    assert read_first_sheet(data)
+
+
 def test_a_formula_in_a_workbook_is_refused_by_the_import(tmp_path: Path) -> None:
     db: Database = storage.connect(tmp_path / "t.db")
     demo.seed_demo(db, families=1, seed=3)
