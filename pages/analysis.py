@@ -896,7 +896,7 @@ def main() -> None:
     if figures["families"] == 0:
         st.info(t("analysis.no_match"), icon="🔎")
         return
-    ui.synthetic_notice(figures["synthetic"])
+    ui.synthetic_notice(figures["synthetic"], real=figures["real"])
     sections: list[tuple[str, Callable[[], None]]] = [
         ("recurrence", lambda: recurrence_section(flt)),
         ("where", lambda: where_section(flt)),

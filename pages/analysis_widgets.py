@@ -74,13 +74,14 @@ def _summary(path: str, data_version: int, flt_key: str) -> dict[str, Any]:
     flt = AnalysisFilter.model_validate_json(flt_key)
     family_ids = storage.analysis_families(db, flt)["family_id"]
     with_barriers, tags, removed = storage.analysis_tag_summary(db, flt)
-    synthetic = storage.synthetic_family_ids(db)
+    invented = family_ids.isin(storage.synthetic_family_ids(db))
     return {
         "families": len(family_ids),
         "with_barriers": with_barriers,
         "tags": tags,
         "removed": removed,
-        "synthetic": bool(synthetic) and bool(family_ids.isin(synthetic).any()),
+        "synthetic": bool(invented.any()),
+        "real": int((~invented).sum()),  # real families beside invented ones in scope
     }
 
 

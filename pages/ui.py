@@ -186,11 +186,18 @@ def show_flash() -> None:
         st.toast(message, icon=":material/check_circle:")
 
 
-def synthetic_notice(is_synthetic: bool, *, mixed: bool = False) -> None:
-    """Demo data says it is synthetic wherever it is shown; ``mixed``: beside real ones."""
-    if is_synthetic:
-        text = t("teams.synthetic_notice_mixed") if mixed else t("common.synthetic_notice")
-        st.info(text, icon=":material/science:")
+def synthetic_notice(is_synthetic: bool, *, mixed: bool = False, real: int = 0) -> None:
+    """Demo data says it is synthetic wherever it is shown; ``mixed``: beside real ones in
+    a list with a "Demo" column; ``real``: how many real families a figure also counts."""
+    if not is_synthetic:
+        return
+    if mixed:
+        text = t("teams.synthetic_notice_mixed")
+    elif real:
+        text = t("teams.synthetic_notice_with_real", n=real)
+    else:
+        text = t("common.synthetic_notice")
+    st.info(text, icon=":material/science:")
 
 
 def label_of(options: dict[T, str]) -> Callable[[T], str]:

@@ -3,6 +3,7 @@ section; its figures and drill-downs are the ones the domain computes on the sam
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -18,7 +19,15 @@ from barriers import analysis
 from barriers.analysis import AnalysisFilter
 from journeys import demo, storage
 from journeys.i18n import t
-from journeys.models import HouseholdType, JourneyKind, Role, TagStatus
+from journeys.models import (
+    Family,
+    HouseholdType,
+    JourneyKind,
+    Member,
+    Role,
+    Step,
+    TagStatus,
+)
 from journeys.permissions import UserRole
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "analysis.py")
@@ -101,6 +110,33 @@ def test_demo_data_shows_families_in_scope_and_the_ranking(
     assert table[t("analysis.col.top_stage")].str.match(r".+ \(\d+\)$").all()
     # Demo families are synthetic: the page says so.
     assert any(t("common.synthetic_notice") == i.value for i in at.info)
+
+
+def test_demo_data_beside_a_real_family_says_the_figures_are_mixed(
+    monkeypatch: pytest.MonkeyPatch, demo_db: Path, tmp_path: Path
+) -> None:
+    mixed = tmp_path / "mixed.db"
+    shutil.copy(demo_db, mixed)
+    db = storage.connect(mixed)
+    storage.teams.create_team(db, "Team Nord")
+    real = storage.save_family(
+        db,
+        Family(
+            code="BG-ABC234",
+            sozialraum="Everswinkel",
+            household_type=HouseholdType.ALLEINERZIEHEND,
+            team="Team Nord",
+            members=[Member(role=Role.MUTTER, age_band="25-34")],
+        ),
+    )
+    journey = storage.get_or_create_journey(db, real.id or 0)
+    storage.save_step(db, Step(journey_id=journey.id, stage_key="erstkontakt", month="2026-03"))
+    db.conn.close()
+    at = _app(monkeypatch, mixed).run()
+    _no_error(at)
+    notices = [i.value for i in at.info]
+    assert t("teams.synthetic_notice_with_real", n=1) in notices
+    assert t("common.synthetic_notice") not in notices
 
 
 def test_category_level_ranks_categories(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
