@@ -8,6 +8,8 @@ workshop records them here in one choice each, saved the moment it is chosen.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from barriers.perspective import young_children
@@ -18,6 +20,28 @@ from pages import guard, ui
 from pages import widgets as w
 
 ss = st.session_state
+
+
+_CHOICES: dict[str, type[TravelTime] | type[Childcare]] = {
+    "travel_time": TravelTime,
+    "childcare": Childcare,
+}
+
+
+def context_box(field: str, key: str, **options: Any) -> None:
+    """The choice of the way there (``travel_time``) or the childcare (``childcare``) of a
+    step, as the step editor and the Perspektivwechsel both ask it."""
+    choices = _CHOICES[field]
+    st.selectbox(
+        t(f"step_context.{field}"),
+        list(choices),
+        index=None,
+        key=key,
+        format_func=lambda v: choices(v).label,
+        placeholder=t("step_context.not_recorded"),
+        help=t(f"step_context.{field}_help"),
+        **options,
+    )
 
 
 def travel_line(step: Step) -> str | None:
@@ -54,27 +78,17 @@ def answers(family: Family, step: Step) -> None:
     ss[_key(step, "travel_time")] = step.travel_time
     ss[_key(step, "childcare")] = step.childcare
     with st.container(horizontal=True, gap="small", key=f"pv_answers_{step.id}"):
-        st.selectbox(
-            t("step_context.travel_time"),
-            list(TravelTime),
-            index=None,
-            key=_key(step, "travel_time"),
-            format_func=lambda v: TravelTime(v).label,
-            placeholder=t("step_context.not_recorded"),
-            help=t("step_context.travel_time_help"),
+        context_box(
+            "travel_time",
+            _key(step, "travel_time"),
             on_change=guard.guarded(_save),
             args=(step, "travel_time"),
             width=260,
         )
         if young_children(family):
-            st.selectbox(
-                t("step_context.childcare"),
-                list(Childcare),
-                index=None,
-                key=_key(step, "childcare"),
-                format_func=lambda v: Childcare(v).label,
-                placeholder=t("step_context.not_recorded"),
-                help=t("step_context.childcare_help"),
+            context_box(
+                "childcare",
+                _key(step, "childcare"),
                 on_change=guard.guarded(_save),
                 args=(step, "childcare"),
                 width=320,

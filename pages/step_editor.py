@@ -23,13 +23,11 @@ from journeys.i18n import t
 from journeys.models import (
     LONG_TEXT_MAX,
     Channel,
-    Childcare,
     Family,
     Journey,
     Outcome,
     Service,
     Step,
-    TravelTime,
 )
 from journeys.storage.drafts import Draft
 from pages import guard, pii_guard, ui
@@ -38,6 +36,7 @@ from pages import step_drafts as sd
 from pages import step_referrals as refs
 from pages import step_save as save
 from pages import widgets as w
+from pages.perspective_answers import context_box
 from pages.step_drafts import ASK, EDIT, EDITOR, EDITOR_SCOPE, PERSPECTIVE, ek
 
 CONFIRM = "journey_confirm_delete"  # id of the step waiting for delete confirmation
@@ -308,27 +307,9 @@ def _way_and_children(ctx: EditorView, sid: int | str) -> None:
     keep = sd.change(ctx, sid)
     way, children = st.columns(2)
     with way:
-        st.selectbox(
-            t("step_context.travel_time"),
-            list(TravelTime),
-            index=None,
-            key=ek(sid, "travel_time"),
-            format_func=lambda v: TravelTime(v).label,
-            placeholder=t("step_context.not_recorded"),
-            help=t("step_context.travel_time_help"),
-            **keep,
-        )
+        context_box("travel_time", ek(sid, "travel_time"), **keep)
     with children:
-        st.selectbox(
-            t("step_context.childcare"),
-            list(Childcare),
-            index=None,
-            key=ek(sid, "childcare"),
-            format_func=lambda v: Childcare(v).label,
-            placeholder=t("step_context.not_recorded"),
-            help=t("step_context.childcare_help"),
-            **keep,
-        )
+        context_box("childcare", ek(sid, "childcare"), **keep)
 
 
 def _new_service_inputs(ctx: EditorView, sid: int | str) -> None:
