@@ -31,8 +31,12 @@ USER = "bench-coach"
 def _page_run(token: str) -> float:
     from streamlit.testing.v1 import AppTest
 
+    from pages import browser_session, web_routes
+
     at = AppTest.from_file(PAGE, default_timeout=300)
-    at.session_state["auth_token"] = token
+    # The browser's session cookie, through the one seam pages/browser_session.py leaves.
+    jar = {web_routes.SESSION_COOKIE: token}
+    browser_session.browser_cookies = lambda: jar
     began = time.perf_counter()
     at.run()
     seconds = time.perf_counter() - began
