@@ -434,6 +434,8 @@ def open_session(
                 _stamp(moment + timedelta(hours=settings.session_hours)),
             ],
         )
+        if user_id is not None:  # every way in (password, first start, single sign-on)
+            db.execute("UPDATE users SET last_login_at = ? WHERE id = ?", [_stamp(moment), user_id])
     return token
 
 

@@ -343,3 +343,14 @@ def test_only_one_first_administrator_can_be_made(db: Database) -> None:
     with pytest.raises(InputError, match="erste Konto"):
         storage.access.create_user(db, "zweite", PASSWORD, [UserRole.ADMIN], first_account=True)
     assert storage.access.count_users(db) == 1
+
+
+def test_every_way_in_records_the_last_sign_in(db: Database) -> None:
+    # The first administrator signs in through a ticket, not the password form: the
+    # Benutzer page must still show when (the walkthrough saw an empty cell).
+    user = storage.access.create_user(db, "erste-leitung", None, [UserRole.ADMIN])
+    [account] = storage.access.list_users(db)
+    assert account.last_login_at is None
+    storage.access.open_session(db, user_id=user.id, now=datetime(2026, 12, 6, 9, 30, tzinfo=UTC))
+    [account] = storage.access.list_users(db)
+    assert account.last_login_at is not None and account.last_login_at.startswith("2026-12-06")
