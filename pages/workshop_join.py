@@ -151,16 +151,9 @@ def _header(workshop: Workshop, participant: Participant) -> None:
 
 def _live(workshop_id: int, participant_id: int) -> None:
     """The part that follows the presenter: the step, the questions, the votes."""
-    workshop = ww.load_workshop(workshop_id)
+    workshop = ww.follow_the_room(workshop_id, DRAWN_POSITION)
     if workshop is None:
-        st.warning(t("workshop_pages.workshop_gone"))
         return
-    drawn = ss.get(DRAWN_POSITION)
-    ss[DRAWN_POSITION] = workshop.position
-    if drawn is not None and drawn != workshop.position:
-        # The presenter moved on: redraw the whole page, so that the idea and measure
-        # forms below belong to the new step too.
-        st.rerun(scope="app")
     if workshop.status is WorkshopStatus.ABGESCHLOSSEN:
         st.info(t("workshop_pages.closed_for_participants"))
         ww.show_ranking(ui.taxonomy(), workshop_id)

@@ -131,16 +131,9 @@ def _stepper(workshop: Workshop, sc: ww.Scene) -> None:
 
 def _live_step(workshop_id: int) -> None:
     """The room as it is now: position, step, what was found, the ranking."""
-    workshop = ww.load_workshop(workshop_id)
+    workshop = ww.follow_the_room(workshop_id, DRAWN_POSITION)
     if workshop is None:
-        st.warning(t("workshop_pages.workshop_gone"))
         return
-    drawn = ss.get(DRAWN_POSITION)
-    ss[DRAWN_POSITION] = workshop.position
-    if drawn is not None and drawn != workshop.position:
-        # The room moved on: the whole page again, so the forms below the live part
-        # belong to the new step too.
-        st.rerun(scope="app")
     sc = ww.scene(workshop)
     if sc.view is None:
         st.warning(t("workshop_pages.no_steps"))

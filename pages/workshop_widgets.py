@@ -72,6 +72,22 @@ def load_workshop(workshop_id: int | None) -> Workshop | None:
         return None
 
 
+def follow_the_room(workshop_id: int, drawn_key: str) -> Workshop | None:
+    """The workshop as the live fragment of a page sees it now (``None``, with a warning,
+    when it is gone). When the room has moved on since the page was drawn (the step
+    remembered under ``drawn_key``), the whole page is drawn again, so that the forms
+    outside the fragment belong to the new step too."""
+    workshop = load_workshop(workshop_id)
+    if workshop is None:
+        st.warning(t("workshop_pages.workshop_gone"))
+        return None
+    drawn = st.session_state.get(drawn_key)
+    st.session_state[drawn_key] = workshop.position
+    if drawn is not None and drawn != workshop.position:
+        st.rerun(scope="app")
+    return workshop
+
+
 def app_url(url_path: str, query: str = "") -> str:
     """The address of another page of this app, as this browser reaches the server."""
     url = st.context.url or ""
