@@ -190,6 +190,12 @@ def known_teams(db: Database) -> list[str]:
     return teams.team_names(db)
 
 
+def _registered_teams(db: Database, names: Iterable[str]) -> list[str]:
+    from journeys.storage import teams  # registered after this module
+
+    return teams.account_teams(db, names)
+
+
 def create_user(
     db: Database,
     username: str,
@@ -222,6 +228,7 @@ def create_user(
     with _immediate(db):
         if first_account and count_users(db):
             raise InputError(t("access.first_taken"))
+        user = user.model_copy(update={"teams": _registered_teams(db, user.teams)})
         if db.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
             raise InputError(t("access.username_taken", username=name))
         cursor = db.execute(
@@ -266,7 +273,7 @@ def update_user(
         if roles is not None:
             changes["roles"] = accounts.check_roles(roles)
         if teams is not None:
-            changes["teams"] = accounts.clean_teams(teams)
+            changes["teams"] = _registered_teams(db, accounts.clean_teams(teams))
         if active is not None:
             changes["active"] = bool(active)
         if sees_health is not None:

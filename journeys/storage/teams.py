@@ -3,9 +3,10 @@
 A team is a name: a family is filed under one (``families.team``), an account belongs to
 several (``users.teams``). The ``teams`` table registers what a name alone cannot say:
 whether the team is **synthetic** (a demo team, for invented families only) and whether it
-is **retired** (no new families, its data stay). A name found on a family or an account
-but not registered (an older database, an import, ``zugangsatlas user add --team``) is a
-real, active team.
+is **retired** (no new families, its data stay). A team typed for an account (the form's
+"Teams" field, ``zugangsatlas user add --team``) is registered with it, under the same
+name rules as on the Teams tab (``account_teams``). A name found on a family or an account
+but not registered (an older database, an import) is a real, active team.
 
 The rules that keep real and invented data apart live here, in storage, so that every way
 in (form, import, command line) is held to them: a real family is never filed under a
@@ -200,6 +201,34 @@ def create_team(db: Database, name: str, *, synthetic: bool = False) -> Team:
         detail = t("teams.audit_created_demo" if synthetic else "teams.audit_created", name=clean)
         audit.record(db, audit.ANLAGE, audit.EINSTELLUNG, clean, detail)
     return get_team(db, clean)
+
+
+def account_teams(db: Database, names: Iterable[str]) -> list[str]:
+    """The teams for an account, each under its registered spelling; new names registered.
+
+    "team nord" for an existing "Team Nord" is that team, not a second one. A name not
+    known yet follows the rules of the Teams tab (length, reserved names) and is registered
+    as a real team with an audit entry. Call inside the account's write transaction.
+    """
+    known = {name.casefold(): name for name in team_names(db)}
+    out: list[str] = []
+    for raw in names:
+        text = " ".join(str(raw).split())
+        if not text:
+            continue
+        name = known.get(text.casefold())
+        if name is None:
+            name = _clean_name(text)
+            db.execute(
+                "INSERT INTO teams (name, synthetic, created_at) VALUES (?, 0, ?)", [name, _now()]
+            )
+            audit.record(
+                db, audit.ANLAGE, audit.EINSTELLUNG, name, t("teams.audit_created", name=name)
+            )
+            known[name.casefold()] = name
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def ensure_demo_team(db: Database, name: str = DEMO_TEAM) -> None:

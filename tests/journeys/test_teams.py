@@ -174,3 +174,32 @@ def test_the_migration_registers_the_teams_of_an_older_database(tmp_path: Path) 
     reopened = storage.connect(tmp_path / "old.db")
     assert storage.teams.synthetic_teams(reopened) == {demo.DEMO_TEAM}
     assert storage.teams.filing_teams(reopened, ["Team Nord", demo.DEMO_TEAM]) == ["Team Nord"]
+
+
+def test_a_team_typed_for_an_account_is_registered_once_under_its_known_spelling(
+    db: Database,
+) -> None:
+    storage.teams.create_team(db, "Team Nord")
+    user = storage.access.create_user(
+        db, "k.coach", PASSWORD, [UserRole.COACH], teams=["team  nord", "Team Süd"]
+    )
+    assert user.teams == ["Team Nord", "Team Süd"]
+    listed = {team.name: team for team in storage.teams.list_teams(db)}
+    assert listed["Team Nord"].accounts == 1 and listed["Team Süd"].accounts == 1
+    assert "team  nord" not in listed and "team nord" not in listed
+    logged = {str(cell) for row in audit_rows(db) for cell in row}
+    assert t("teams.audit_created", name="Team Süd") in logged
+
+
+def test_a_reserved_team_name_on_an_account_stores_neither_account_nor_team(db: Database) -> None:
+    with pytest.raises(InputError, match="Teamname"):
+        storage.access.create_user(db, "k.coach", PASSWORD, [UserRole.COACH], teams=["Archetyp"])
+    assert storage.access.count_users(db) == 0
+    assert "Archetyp" not in storage.teams.team_names(db)
+
+
+def test_changing_an_accounts_teams_registers_a_new_team(db: Database) -> None:
+    user = storage.access.create_user(db, "k.coach", PASSWORD, [UserRole.COACH])
+    changed = storage.access.update_user(db, user.id or 0, teams=["Team West"])
+    assert changed.teams == ["Team West"]
+    assert not storage.teams.get_team(db, "Team West").synthetic
