@@ -348,6 +348,7 @@ def restore(
     db = storage.connect(target, load_defaults=False)
     try:
         sql.after_restore(db, previous)
+        sql.sessions_after_restore(db, str(safety) if safety is not None else None)
         pending: list[tuple[str, str]] = []
         if safety is not None:
             pending = safety_copies.erasures_since_backup(db, safety)

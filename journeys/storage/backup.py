@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from journeys.storage import BUSY_TIMEOUT_MS, migrations
+from journeys.storage import BUSY_TIMEOUT_MS, _immediate, migrations
 
 # The tables whose rows a check report counts (what an admin recognises in the app).
 COUNTED_TABLES = ("families", "journeys", "steps", "barrier_tags")
@@ -148,3 +148,41 @@ def after_restore(db: Database, previous_version: int) -> None:
             "UPDATE meta SET value = MAX(CAST(value AS INTEGER), ?) + 1 WHERE key = 'data_version'",
             [previous_version],
         )
+
+
+def sessions_after_restore(db: Database, replaced: str | None) -> int:
+    """Sign-ins after a restore: the backup's own are dropped, the running ones carried over.
+
+    Why: the backup holds the sessions and sign-in tickets of the moment it was taken. Kept,
+    a session that was signed out (or ended by deactivating its account) since then would
+    be valid again. So every restored session and ticket is deleted, and of the sessions
+    running in the replaced database (``replaced``: its safety copy) those of accounts that
+    exist in the restored data under the same id and name and are active stay: whoever
+    restored keeps working. Workshop guests join again with their code. Returns how many
+    sessions were carried over.
+    """
+    with _immediate(db):
+        db.execute("DELETE FROM sessions")
+        db.execute("DELETE FROM sign_in_tickets")
+    if replaced is None:
+        return 0
+    db.execute("ATTACH DATABASE ? AS replaced", [replaced])
+    try:
+        has_sessions = db.execute(
+            "SELECT 1 FROM replaced.sqlite_master WHERE type = 'table' AND name = 'sessions'"
+        ).fetchone()
+        if not has_sessions:
+            return 0
+        with _immediate(db):
+            cursor = db.execute(
+                "INSERT INTO sessions (token_hash, user_id, participant_id, workshop_id,"
+                " created_at, last_seen_at, expires_at)"
+                " SELECT s.token_hash, s.user_id, NULL, NULL, s.created_at, s.last_seen_at,"
+                " s.expires_at FROM replaced.sessions s"
+                " JOIN replaced.users old ON old.id = s.user_id"
+                " JOIN users u ON u.id = s.user_id AND u.username = old.username AND u.active = 1"
+                " WHERE s.user_id IS NOT NULL"
+            )
+        return int(cursor.rowcount)
+    finally:
+        db.execute("DETACH DATABASE replaced")

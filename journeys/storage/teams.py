@@ -208,7 +208,8 @@ def account_teams(db: Database, names: Iterable[str]) -> list[str]:
 
     "team nord" for an existing "Team Nord" is that team, not a second one. A name not
     known yet follows the rules of the Teams tab (length, reserved names) and is registered
-    as a real team with an audit entry. Call inside the account's write transaction.
+    as a real team with an audit entry (the demo team's name registers the demo team).
+    Call inside the account's write transaction.
     """
     known = {name.casefold(): name for name in team_names(db)}
     out: list[str] = []
@@ -217,7 +218,10 @@ def account_teams(db: Database, names: Iterable[str]) -> list[str]:
         if not text:
             continue
         name = known.get(text.casefold())
-        if name is None:
+        if name is None and text.casefold() == DEMO_TEAM.casefold():
+            ensure_demo_team(db)  # e.g. the first administrator as coach before the demo data
+            name = DEMO_TEAM
+        elif name is None:
             name = _clean_name(text)
             db.execute(
                 "INSERT INTO teams (name, synthetic, created_at) VALUES (?, 0, ?)", [name, _now()]

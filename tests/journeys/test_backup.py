@@ -189,3 +189,21 @@ def test_database_and_backup_are_readable_by_their_owner_only(live: Path, tmp_pa
     backup.backup(live, out)
     assert live.stat().st_mode & 0o077 == 0
     assert out.stat().st_mode & 0o077 == 0
+
+
+def test_a_restore_revives_no_signed_out_session_and_keeps_the_running_ones(
+    live: Path, tmp_path: Path
+) -> None:
+    db = storage.connect(live)
+    password = "ein langes Passwort 42"
+    admin = storage.access.create_user(db, "k.admin", password, ["admin"])
+    coach = storage.access.create_user(db, "k.coach", password, ["coach"])
+    signed_out = storage.access.open_session(db, user_id=coach.id)
+    out = tmp_path / "sicherung.db"
+    backup.backup(live, out)  # the coach's session is in the backup
+    storage.access.close_session(db, signed_out)  # ... and signed out afterwards
+    restoring = storage.access.open_session(db, user_id=admin.id)
+    backup.restore(out, live)
+    assert storage.access.user_for_session(db, signed_out) is None
+    still = storage.access.user_for_session(db, restoring)
+    assert still is not None and still.username == "k.admin"
