@@ -260,6 +260,8 @@ def main() -> None:
         _leave()
         st.warning(t("workshop_pages.workshop_gone"))
         return
+    if is_guest():
+        resume.note_return(workshop, participant)
     _header(workshop, participant)
     me = auth.current_user()
     if me is not None and not guard.reads_family_words(me, workshop):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from journeys import storage
+from journeys import accounts, storage
 from journeys.i18n import t
 from journeys.workshop import Participant, Workshop
 from pages import browser_session, guard, ui
@@ -21,6 +21,7 @@ from pages import workshop_widgets as ww
 TOKEN = "workshop_participant_token"
 DRAWN_POSITION = "wj_drawn_position"  # the step the whole page was drawn for
 RESUMED = "wj_resumed"  # the "welcome back" of a participant resumed in this session
+SEEN = "wj_seen_participant"  # the participant and sign-in this page session looked at
 SCOPE = "wj_join"
 
 ss = st.session_state
@@ -39,8 +40,27 @@ def enter(workshop: Workshop, participant: Participant, *, resumed: bool) -> Non
 
 def leave() -> None:
     """This page session takes part no longer (the participant and its dots stay)."""
-    for key in (TOKEN, DRAWN_POSITION, RESUMED):
+    for key in (TOKEN, DRAWN_POSITION, RESUMED, SEEN):
         ss.pop(key, None)
+
+
+def note_return(workshop: Workshop, participant: Participant) -> None:
+    """A guest's page session that finds its participant with dots or contributions
+    already (a reload, or signed out and joined again): say it is the same one.
+
+    A guest arrives by a full page load after signing in, so the join itself cannot
+    leave the note in this session; what the participant has done already tells.
+    """
+    token = browser_session.browser_token() or ""
+    seen = (participant.id, accounts.token_digest(token))  # once per sign-in, per participant
+    if ss.get(SEEN) == seen or participant.id is None:
+        return
+    ss[SEEN] = seen
+    db = ui.db()
+    spent = storage.workshops.votes_of(db, participant.id)
+    items = storage.workshops.list_items(db, workshop.id or 0)
+    if spent or any(item.participant_id == participant.id for item in items):
+        ss[RESUMED] = t("participation.resumed", title=workshop.title, label=participant.label)
 
 
 def welcome_back() -> None:

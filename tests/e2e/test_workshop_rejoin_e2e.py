@@ -152,6 +152,7 @@ def test_rejoining_phones_stay_one_participant_each_with_their_dots(
         the_room(facilitator, presenter, 2, TABLES, [(barrier, 2)])
         join(second, base, code, "tisch 2")
         taking_part(second, "Tisch 2")
+        expect(second.get_by_text("Willkommen zurück im Workshop")).to_be_visible()
         dots_left(second, 2)
         the_room(facilitator, presenter, 2, TABLES, [(barrier, 2)])
 

@@ -138,6 +138,7 @@ def test_a_guest_who_signs_out_and_joins_again_continues_with_the_dots_spent(
         run(next(b for b in at.button if b.label == t("access.guest_join")).click())
 
     sign_in_as_guest("Tisch 3")
+    assert "Willkommen zurück" not in texts(at)  # new: nothing to continue yet
     give_dot(at)
     assert t("workshop_pages.votes_left", left=1, total=2) in texts(at)
     run(at.button(key="auth_sign_out").click())
@@ -149,6 +150,7 @@ def test_a_guest_who_signs_out_and_joins_again_continues_with_the_dots_spent(
     ]
     sign_in_as_guest("Tisch 3")
     assert "Sie nehmen teil als: Tisch 3" in texts(at)
+    assert "Willkommen zurück im Workshop „Perspektivwechsel Kita“ als „Tisch 3“" in texts(at)
     assert t("workshop_pages.votes_left", left=1, total=2) in texts(at)
     room = projector(db, workshop)
     assert "Teilnehmende: 2" in room and "● 1 Punkt" in room
