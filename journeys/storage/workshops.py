@@ -326,9 +326,8 @@ def clean_label(label: str) -> str:
 def join(db: Database, workshop_id: int, label: str) -> Participant:
     """A new participant under ``label`` (e.g. "Gruppe Kita") with a secret token.
 
-    German ``InputError`` when the workshop is closed or the label is empty or too long.
-    Devices in the room join through ``storage.participation.take_part`` (one browser,
-    one participant).
+    German ``InputError`` when closed, or the label is empty or too long. Devices in the
+    room join through ``storage.participation.take_part`` (one browser, one participant).
     """
     label = clean_label(label)
     participant = Participant(workshop_id=workshop_id, label=label)

@@ -9,6 +9,7 @@ neither take those dots over nor appear as a second participant of the same name
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,38 @@ def test_a_guest_who_signs_out_and_joins_again_gets_a_session_for_the_same_parti
     with pytest.raises(InputError, match=r"^Bezeichnung: „Tisch 1“ nimmt"):
         storage.tickets.join_workshop(db, workshop.join_code, "Tisch 1", "n2", browser=LAPTOP)
     assert room(db, workshop) == (["Tisch 1"], [(BARRIERS[1], 1)])
+
+
+def test_phones_joining_at_the_same_moment_never_become_two_of_one_name_or_browser(
+    tmp_path: Path,
+) -> None:
+    """Eight joins at once, each on its own connection as on its own server thread: two
+    browsers want "Tisch 1", and one browser joins "Tisch 2" from three tabs."""
+    path = tmp_path / "room.db"
+    setup = storage.connect(path)
+    _, journey = seed_family(setup)
+    workshop = ws.create_workshop(setup, "Gleichzeitig", journey.id)
+    wanted = [("Tisch 1", "phone-a"), ("Tisch 1", "phone-b")] + [("Tisch 2", "phone-c")] * 3
+    wanted += [(f"Tisch {n}", f"phone-{n}") for n in (3, 4, 5)]
+    outcomes: list[str] = []
+    gate = threading.Barrier(len(wanted))
+
+    def one(label: str, browser: str) -> None:
+        db = storage.connect(path)
+        gate.wait()
+        try:
+            joined = take_part(db, workshop.id, label, browser, field=FIELD)
+            outcomes.append("weiter" if joined.resumed else "neu")
+        except InputError:
+            outcomes.append("abgelehnt")
+        finally:
+            db.conn.close()
+
+    threads = [threading.Thread(target=one, args=pair) for pair in wanted]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["abgelehnt", "neu", "neu", "neu", "neu", "neu", "weiter", "weiter"]
+    labels = [p.label for p in ws.list_participants(setup, workshop.id)]
+    assert sorted(labels) == ["Tisch 1", "Tisch 2", "Tisch 3", "Tisch 4", "Tisch 5"]
