@@ -220,9 +220,12 @@ def _guest_form() -> None:
     nonce = browser_session.browser_nonce()
     if nonce is None:
         return
+    if (browser := browser_session.browser_id()) is None:  # one device, one participant
+        st.error(t("participation.no_browser_cookie"), icon=":material/error:")
+        return
     try:
         ticket, guest = storage.tickets.join_workshop(
-            db, code, label, nonce, client=client.client_id()
+            db, code, label, nonce, client=client.client_id(), browser=browser
         )
     except ZugangsatlasError as exc:
         st.error(str(exc), icon=":material/error:")

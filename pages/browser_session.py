@@ -16,6 +16,7 @@ from urllib.parse import urlencode, urlparse
 import streamlit as st
 
 from journeys.i18n import t
+from pages.browser_cookie import BROWSER_COOKIE
 from pages.web_routes import (
     NONCE_COOKIE,
     SESSION_COOKIE,
@@ -63,6 +64,16 @@ def browser_nonce() -> str | None:
         return nonce
     st.error(t("sessions.no_nonce"), icon=":material/error:")
     return None
+
+
+def browser_id() -> str | None:
+    """This browser's own long-lived cookie (``pages.browser_cookie``), or ``None``.
+
+    A workshop participant is bound to its digest: the same browser joining again
+    resumes the same participant (``journeys.storage.participation``).
+    """
+    value = browser_cookies().get(BROWSER_COOKIE)
+    return value if isinstance(value, str) and value else None
 
 
 def hand_over(ticket: str, home: str = "") -> None:

@@ -47,6 +47,7 @@ from starlette.routing import Route
 from journeys import storage
 from journeys.i18n import t
 from journeys.permissions import Permission, User
+from pages import browser_cookie
 
 SESSION_COOKIE = "za_session"
 NONCE_COOKIE = "za_nonce"
@@ -302,7 +303,8 @@ class SessionGuard:
     - ``/_stcore/metrics``: 404 (runtime details are nobody's business).
     - ``Content-Security-Policy: frame-ancestors 'self'`` and ``X-Frame-Options``
       on every response: no other site can frame the app (clickjacking).
-    - the pre-sign-in nonce cookie on page loads that lack it (see the module text).
+    - the pre-sign-in nonce cookie on page loads that lack it (see the module text), and
+      the browser's own cookie (``pages.browser_cookie``: one device, one participant).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -324,16 +326,27 @@ class SessionGuard:
                 await _refuse(send, *refusal)
                 return
         extra: list[tuple[bytes, bytes]] = list(_SECURITY_HEADERS)
-        if NONCE_COOKIE not in cookies and not path.startswith(_NO_NONCE_PREFIXES):
+        secure = is_https(headers, scope.get("scheme", "http"))
+        page_load = not path.startswith(_NO_NONCE_PREFIXES)
+        if NONCE_COOKIE not in cookies and page_load:
             # Lax, not Strict: arriving by a link from another site (mail, intranet) must
             # not look like "no nonce" and replace the one an open tab signs in with.
             value = cookie_header(
                 NONCE_COOKIE,
                 secrets.token_urlsafe(24),
-                secure=is_https(headers, scope.get("scheme", "http")),
+                secure=secure,
                 same_site="Lax",
             )
             extra.append((b"set-cookie", value.encode("latin-1")))
+        own_route = path in (TICKET_PATH, SIGN_OUT_PATH)
+        if (
+            page_load
+            and not own_route
+            and (  # one device, one participant in a workshop
+                browser := browser_cookie.set_cookie(headers, cookies, secure=secure)
+            )
+        ):
+            extra.append((b"set-cookie", browser.encode("latin-1")))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

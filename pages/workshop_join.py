@@ -8,7 +8,9 @@ with a code, ``User.is_guest``) is joined already and sees no code form.
 
 Which participant this session is: a guest's record from the signed-in user, else the
 secret participant token kept in the session and looked up in the database on every run
-(a forged or stale token simply shows the code form again).
+(a forged or stale token simply shows the code form again). One browser is one
+participant (``storage.participation``): joining again from it resumes the participant
+with its dots, and the code form offers "Weiter als …" where it already takes part.
 """
 
 from __future__ import annotations
@@ -20,16 +22,17 @@ from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.permissions import Permission
 from journeys.workshop import ItemKind, Participant, Workshop, WorkshopStatus
-from pages import auth, client, guard, pii_guard, ui
+from pages import auth, browser_session, client, guard, pii_guard, ui
 from pages import widgets as w
+from pages import workshop_resume as resume
 from pages import workshop_widgets as ww
 
 user = guard.require(Permission.WORKSHOP_JOIN)
 
-TOKEN = "workshop_participant_token"
+TOKEN = resume.TOKEN
 CODE_PARAM = "code"
-DRAWN_POSITION = "wj_drawn_position"  # the step the whole page was drawn for
-SCOPE = "wj_join"
+DRAWN_POSITION = resume.DRAWN_POSITION  # the step the whole page was drawn for
+SCOPE = resume.SCOPE
 PII = "wj_label_pii"
 
 ss = st.session_state
@@ -80,23 +83,26 @@ def _join() -> None:
     except ZugangsatlasError as exc:
         w.fail(SCOPE, str(exc))
         return
-    participant = w.run_action(
+    if (browser := browser_session.browser_id()) is None:
+        w.fail(SCOPE, t("participation.no_browser_cookie"))
+        return
+    field = t("workshop_pages.join_label")
+    joined = w.run_action(
         SCOPE,
-        lambda: storage.workshops.join(ui.db(), found.id or 0, label),
-        success=t("workshop_pages.joined", title=found.title),
+        lambda: storage.participation.take_part(
+            ui.db(), found.id or 0, label, browser, field=field
+        ),
     )
-    if participant is not None and me is not None:
+    if joined is not None and me is not None:
         # In the family's trail: who joined by code, and whether they read its own words.
         words = guard.reads_family_words(me, found)
         storage.audit.workshop_joined(ui.db(), found.id or 0, me.username, with_words=words)
-    if participant is not None:
-        ss[TOKEN] = participant.token
-        ss.pop(DRAWN_POSITION, None)
+    if joined is not None:
+        resume.enter(found, joined.participant, resumed=joined.resumed)
 
 
 def _leave() -> None:
-    ss.pop(TOKEN, None)
-    ss.pop(DRAWN_POSITION, None)
+    resume.leave()
 
 
 def join_form() -> None:
@@ -104,6 +110,7 @@ def join_form() -> None:
     if "wj_code" not in ss:
         ss["wj_code"] = str(st.query_params.get(CODE_PARAM) or "").strip().upper()
     st.markdown(w.md(t("workshop_pages.join_intro")))
+    resume.offer()
     with st.container(border=True, key="wj_form"):
         st.text_input(
             t("workshop_pages.join_code"),
@@ -119,6 +126,7 @@ def join_form() -> None:
             help=t("workshop_pages.join_label_help"),
         )
         st.caption(t("workshop_pages.join_label_note"))
+        st.caption(t("participation.one_device_note"))
         st.button(
             t("workshop_pages.join_button"),
             key="wj_join_button",
@@ -138,6 +146,7 @@ def _header(workshop: Workshop, participant: Participant) -> None:
     with title:
         st.title(ww.shown(workshop.title), anchor=False)
         st.markdown(ww.shown(t("workshop_pages.you_are", label=participant.label)))
+        resume.welcome_back()
     if not is_guest():
         with leave:
             st.button(
@@ -251,6 +260,8 @@ def main() -> None:
         _leave()
         st.warning(t("workshop_pages.workshop_gone"))
         return
+    if is_guest():
+        resume.note_return(workshop, participant)
     _header(workshop, participant)
     me = auth.current_user()
     if me is not None and not guard.reads_family_words(me, workshop):

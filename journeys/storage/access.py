@@ -504,19 +504,30 @@ def _guest(db: Database, workshop_id: int | None, participant_id: int) -> User |
 
 
 def join_as_guest(
-    db: Database, join_code: str, label: str, *, client: str = ""
+    db: Database,
+    join_code: str,
+    label: str,
+    *,
+    client: str = "",
+    browser: str | None = None,
+    field: str = "",
 ) -> tuple[Workshop, Participant]:
     """Join the open workshop with this code as a guest: the workshop and the participant.
 
     Wrong codes are throttled per ``client`` and logged (``storage.throttle``); the join is
-    logged in the family's trail, since a guest reads the family's own words.
+    logged in the family's trail, since a guest reads the family's own words. The same
+    ``browser`` (its cookie) joining again resumes its participant
+    (``storage.participation``); ``field`` names the label's input in its messages.
     """
-    from journeys.storage import audit, throttle, workshops
+    from journeys.storage import audit, participation, throttle
 
     guest = accounts.GUEST_PREFIX.strip(": ")
     workshop = throttle.find_workshop_by_code(db, join_code, client or UNKNOWN_CLIENT, guest)
     assert workshop.id is not None
-    participant = workshops.join(db, workshop.id, label)
+    joined = participation.take_part(
+        db, workshop.id, label, browser, field=field or t("access.guest_label")
+    )
+    participant = joined.participant
     actor = f"{accounts.GUEST_PREFIX}{participant.label}"[:200]
     audit.workshop_joined(db, workshop.id, actor, with_words=True)
     return workshop, participant

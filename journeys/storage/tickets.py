@@ -132,17 +132,26 @@ def pending(db: Database) -> int:
 
 
 def join_workshop(
-    db: Database, join_code: str, label: str, nonce: str, *, client: str = ""
+    db: Database,
+    join_code: str,
+    label: str,
+    nonce: str,
+    *,
+    client: str = "",
+    browser: str | None = None,
 ) -> tuple[str, User]:
     """Join the open workshop with this code as a guest; a ticket for the guest's browser.
 
     Wrong codes are throttled per ``client`` and the join is logged
-    (``access.join_as_guest``). Returns the ticket and the guest as they will be signed in
-    (for the audit log).
+    (``access.join_as_guest``); the same ``browser`` (its cookie) joining again resumes
+    its participant. Returns the ticket and the guest as they will be signed in (for the
+    audit log).
     """
     from journeys.storage import access
 
-    workshop, participant = access.join_as_guest(db, join_code, label, client=client)
+    workshop, participant = access.join_as_guest(
+        db, join_code, label, client=client, browser=browser
+    )
     assert workshop.id is not None and participant.id is not None
     ticket = issue(db, nonce, participant_id=participant.id, workshop_id=workshop.id)
     return ticket, accounts.guest_user(participant.label, workshop.id, participant.id)

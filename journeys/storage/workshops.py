@@ -309,19 +309,27 @@ def _open_workshop(db: Database, workshop_id: int) -> Workshop:
 
 
 def _participant_from_row(row: dict[str, Any]) -> Participant:
+    row.pop("browser_hash", None)  # storage.participation's, never leaves storage
     return Participant(**row)
 
 
-def join(db: Database, workshop_id: int, label: str) -> Participant:
-    """A new participant under ``label`` (e.g. "Gruppe Kita") with a secret token.
-
-    German ``InputError`` when the workshop is closed or the label is empty or too long.
-    """
+def clean_label(label: str) -> str:
+    """The label with its spaces collapsed; German ``InputError`` if empty or too long."""
     label = " ".join(label.split())
     if not label:
         raise InputError(t("workshop.label_empty"))
     if len(label) > LABEL_MAX:
         raise InputError(t("workshop.label_too_long", max=LABEL_MAX))
+    return label
+
+
+def join(db: Database, workshop_id: int, label: str) -> Participant:
+    """A new participant under ``label`` (e.g. "Gruppe Kita") with a secret token.
+
+    German ``InputError`` when closed, or the label is empty or too long. Devices in the
+    room join through ``storage.participation.take_part`` (one browser, one participant).
+    """
+    label = clean_label(label)
     participant = Participant(workshop_id=workshop_id, label=label)
     with write(db):
         _open_workshop(db, workshop_id)

@@ -27,10 +27,14 @@ from streamlit.testing.v1 import AppTest
 from journeys import storage
 from journeys.demo import DEMO_TEAM
 from journeys.permissions import User, UserRole
-from pages import ui, web_routes
+from pages import browser_cookie, ui, web_routes
 
 TOKEN_KEY = "auth_token"
 TEST_NONCE = "nonce-of-the-test-browser"
+# The browser's own cookie (pages.browser_cookie): every AppTest is a browser of its own;
+# two AppTests are the same browser when a test gives both the same
+# ``at.session_state[BROWSER_KEY]``.
+BROWSER_KEY = "test_browser"
 _numbers = itertools.count(1)
 
 
@@ -63,7 +67,8 @@ def sign_in(
 
 def cookies_of_this_browser() -> Mapping[str, str]:
     """The stand-in cookie jar: the session token a test (or a sign-in) put there."""
-    jar = {web_routes.NONCE_COOKIE: TEST_NONCE}
+    browser = st.session_state.setdefault(BROWSER_KEY, f"browser-{next(_numbers)}")
+    jar = {web_routes.NONCE_COOKIE: TEST_NONCE, browser_cookie.BROWSER_COOKIE: browser}
     token = st.session_state.get(TOKEN_KEY)
     if isinstance(token, str) and token:
         jar[web_routes.SESSION_COOKIE] = token

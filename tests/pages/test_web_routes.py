@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from journeys import storage
 from journeys.permissions import UserRole
-from pages import download_guard, web_routes
+from pages import browser_cookie, download_guard, web_routes
 
 NONCE = "nonce-of-this-browser"
 BACKUP_BYTES = b"SQLite format 3\x00 backup with password hashes"
@@ -222,3 +222,44 @@ def test_not_ready_when_the_database_cannot_be_opened(
     response = client.get(web_routes.READY_PATH)
     assert response.status_code == 503 and response.json()["ready"] is False
     assert client.get(web_routes.HEALTH_PATH).status_code == 200
+
+
+# ---------------------------------------------------------------- the browser's own cookie
+
+
+def _browser_cookie(response) -> str | None:
+    found = [
+        value
+        for value in response.headers.get_list("set-cookie")
+        if value.startswith(f"{browser_cookie.BROWSER_COOKIE}=")
+    ]
+    return found[0] if found else None
+
+
+def test_a_page_load_gives_the_browser_a_lasting_httponly_strict_cookie_once(
+    client: TestClient,
+) -> None:
+    """One device, one workshop participant: the cookie it is recognised by on rejoining."""
+    cookie = _browser_cookie(client.get("/reise"))
+    assert cookie is not None
+    value = cookie.split(";")[0].split("=", 1)[1]
+    assert len(value) >= 40  # random, not derived from anything about the person
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    assert f"Max-Age={180 * 24 * 3600}" in cookie and "Secure" not in cookie
+    assert _browser_cookie(client.get("/")) is None  # kept: sent back, not replaced
+    assert client.cookies.get(browser_cookie.BROWSER_COOKIE) == value
+    secure = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
+    behind_tls = secure.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in (_browser_cookie(behind_tls) or "")
+
+
+def test_a_link_from_another_site_does_not_replace_the_browser_cookie(
+    client: TestClient,
+) -> None:
+    """A Strict cookie is not sent with a navigation from another site: no new one then,
+    or the phone would lose its place in the workshop by following a link in a mail."""
+    assert _browser_cookie(client.get("/", headers={"Sec-Fetch-Site": "cross-site"})) is None
+    assert _browser_cookie(client.get("/", headers={"Sec-Fetch-Site": "none"})) is not None
+    fresh = TestClient(client.app, base_url="http://testserver", follow_redirects=False)
+    assert _browser_cookie(fresh.get(web_routes.SIGN_OUT_PATH)) is None  # the app's own routes
+    assert _browser_cookie(fresh.get("/_stcore/health")) is None
