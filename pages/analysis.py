@@ -19,12 +19,14 @@ import streamlit as st
 
 from barriers import graphs
 from barriers.analysis import AnalysisFilter
+from barriers.taxonomy import Levesque
 from journeys import storage
 from journeys.i18n import t
 from journeys.models import TagStatus
 from journeys.permissions import Permission
 from pages import analysis_widgets as w
 from pages import guard, ui
+from pages.analysis_filter import filter_bar
 
 user = guard.require(Permission.ANALYSIS)
 
@@ -573,7 +575,7 @@ def side_section(flt: AnalysisFilter) -> None:
             t("analysis.col.share_tags") + " (%)": st.column_config.NumberColumn(format="localized")
         },
     )
-    st.markdown(f"**{t('analysis.side.levesque')}**")
+    st.markdown(f"**{t('analysis.side.levesque')}**", help=Levesque.field_help())
     if lev.empty:
         return
     lev = lev.assign(side_text=lev["side"].map(_side_label))
@@ -885,14 +887,11 @@ def main() -> None:
     if storage.count_families(ui.db(), archetypes=False) == 0:  # personas never count
         st.info(t("analysis.empty_db"), icon="ℹ️")
         return
-    flt, parts = w.filter_sidebar()
+    active = filter_bar()
+    flt = active.flt
     figures = w.summary(flt)
+    w.use_provenance(active.description, figures)
     _metrics(figures)
-    st.caption(
-        t("analysis.filter.active", parts=" · ".join(parts))
-        if parts
-        else t("analysis.filter.none_active")
-    )
     if figures["families"] == 0:
         st.info(t("analysis.no_match"), icon="🔎")
         return
