@@ -63,6 +63,15 @@ class Provenance:
         return [self.filter_line] + ([self.demo_line] if self.demo_line else [])
 
 
+def demo_note_without_counts(family_ids: set[int], invented: set[int]) -> str | None:
+    """The demo note of a committee report: whether all or some families are invented,
+    never how many real ones (a count below k would disclose them)."""
+    ours = family_ids & invented
+    if not ours:
+        return None
+    return t("provenance.demo") if ours == family_ids else t("provenance.demo_some")
+
+
 # ---------------------------------------------------------------- CSV
 
 
@@ -151,4 +160,12 @@ def stamp_dot(dot: str, origin: Provenance) -> str:
     return dot[:start] + graph + dot[start:]
 
 
-__all__ = ["Provenance", "caption_lines", "stamp_dot", "stamp_png", "stamp_svg", "stamp_table"]
+__all__ = [
+    "Provenance",
+    "caption_lines",
+    "demo_note_without_counts",
+    "stamp_dot",
+    "stamp_png",
+    "stamp_svg",
+    "stamp_table",
+]
