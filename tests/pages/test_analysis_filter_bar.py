@@ -168,3 +168,22 @@ def test_chart_files_draw_the_filter_and_demo_note_under_the_chart() -> None:
     csv = _csv_file(data, origin).decode("utf-8-sig")
     assert csv.splitlines()[0] == "label;n;Filter;Datenbasis"
     assert "erfunden" not in _csv_file(data, Provenance("Ist-Reise")).decode("utf-8-sig")
+
+
+def test_names_typed_by_people_stay_text_on_the_buttons_and_in_the_sentence() -> None:
+    from barriers.analysis import AnalysisFilter
+    from pages.analysis_filter import ActiveFilter, _button
+
+    hostile = "**a** [klick](http://x)"
+    label = _button(t("analysis.filter.services"), hostile, True)["label"]
+    assert "\\[klick\\]" in label and "\\*\\*" in label and "](http" not in label
+    active = ActiveFilter(AnalysisFilter(), [f"Hilfeangebot: {hostile}"])
+    assert hostile in active.sentence  # escaped only where it is drawn (widgets.md)
+    assert active.description == t(
+        "analysis_filter.description",
+        kind=t("enums.JourneyKind.ist"),
+        parts=f"Hilfeangebot: {hostile}",
+    )
+    assert ActiveFilter(AnalysisFilter()).description == t(
+        "analysis_filter.description_all", kind=t("enums.JourneyKind.ist")
+    )
