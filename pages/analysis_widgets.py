@@ -1,4 +1,7 @@
-"""The plumbing of the Auswertung page: the filter, cached figures, charts, tables, downloads.
+"""The plumbing of the Auswertung page: cached figures, charts, tables, downloads.
+
+The filter row is ``pages/analysis_filter.py``; every download made here carries the
+filter and the demo note of the page's run (``use_provenance``, ``barriers.provenance``).
 
 Caching follows ``pages/ui.py``: every key holds the database path and the data version,
 so a save is visible at once and an unchanged view is never recomputed. The facts of one
