@@ -1,11 +1,14 @@
 """The Auswertung's filters are in the first screenful, above the results, at 1280×720 and on
-a phone: a row of buttons that say what is chosen, the active filter in words, a reset."""
+a phone: a row of buttons that say what is chosen, the active filter in words, a reset; and
+the files downloaded there name their filter and say the demo families are invented."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from e2e_support import PAGE_TIMEOUT_MS, exception_texts, login, screenshot, wait_until_idle
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -122,3 +125,22 @@ def test_the_filters_lead_the_page_on_a_phone(streamlit_server: str, laptop: Pag
         assert button.bounding_box()["y"] < results, name  # type: ignore[index]
     screenshot(page, "analysis-filter-phone")
     assert exception_texts(page) == []
+
+
+def test_downloaded_files_say_their_filter_and_that_the_families_are_invented(
+    streamlit_server: str, laptop: Page
+) -> None:
+    page = laptop
+    _open_auswertung(page, streamlit_server)
+    description = t("analysis_filter.description_all", kind=t("enums.JourneyKind.ist"))
+    downloads = page.locator('[data-testid="stDownloadButton"]')
+    with page.expect_download() as csv_file:
+        downloads.filter(has_text=t("common.download_csv")).first.click()
+    table = pd.read_csv(csv_file.value.path(), sep=";", encoding="utf-8-sig", decimal=",")
+    assert len(table) > 0
+    assert (table[t("provenance.col.filter")] == description).all()
+    assert (table[t("provenance.col.data")] == t("provenance.demo")).all()
+    with page.expect_download() as svg_file:
+        downloads.filter(has_text=t("common.download_svg")).first.click()
+    svg = Path(svg_file.value.path()).read_text(encoding="utf-8")
+    assert description in svg and t("provenance.demo") in svg
