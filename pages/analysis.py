@@ -401,9 +401,7 @@ def lifecycle_section(flt: AnalysisFilter, figures: dict[str, Any]) -> None:
             st.segmented_control(
                 t("analysis.lifecycle.freq"),
                 ["M", "Q"],
-                format_func=lambda v: t(
-                    "analysis.lifecycle.month" if v == "M" else "analysis.lifecycle.quarter"
-                ),
+                format_func=lambda v: t(_FREQ_TEXT[v]),
                 default="Q",
                 key=w.KEY_PREFIX + "life_freq",
             )
@@ -489,10 +487,13 @@ def lifecycle_section(flt: AnalysisFilter, figures: dict[str, Any]) -> None:
                 "count": t("analysis.col.count"),
             }
         ).drop(columns="period_label"),
-        f"{t('analysis.lifecycle.file')}-{freq}",
+        f"{t('analysis.lifecycle.file')}-{t(_FREQ_TEXT[freq]).lower()}",  # not "-Q"
         f"life_events_{level}",
         label=t("analysis.lifecycle.events_csv"),
     )
+
+
+_FREQ_TEXT = {"M": "analysis.lifecycle.month", "Q": "analysis.lifecycle.quarter"}
 
 
 def _period_label(period: str) -> str:
