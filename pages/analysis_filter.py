@@ -104,7 +104,7 @@ class _Bar:
 
     def kind(self) -> JourneyKind:
         label = t("analysis.filter.kind")
-        current = st.session_state.get(KEY_PREFIX + "kind", JourneyKind.IST)
+        current = JourneyKind(st.session_state.get(KEY_PREFIX + "kind", JourneyKind.IST))
         with st.popover(**_button(label, current.label, current is not JourneyKind.IST)):
             kind = st.radio(
                 label,
