@@ -37,6 +37,8 @@ EMOTION_BARS = "#d62728"
 EMOTION_LINE = "#1f4e9a"
 # Arrows in a network or flow drawing before rare ones are hidden by default.
 MAX_ARROWS = 60
+# Monat / Quartal of the Verlauf: the control's options and the events file's name.
+_FREQ_TEXT = {"M": "analysis.lifecycle.month", "Q": "analysis.lifecycle.quarter"}
 
 
 def _side_label(side: Any) -> str:
@@ -491,9 +493,6 @@ def lifecycle_section(flt: AnalysisFilter, figures: dict[str, Any]) -> None:
         f"life_events_{level}",
         label=t("analysis.lifecycle.events_csv"),
     )
-
-
-_FREQ_TEXT = {"M": "analysis.lifecycle.month", "Q": "analysis.lifecycle.quarter"}
 
 
 def _period_label(period: str) -> str:
