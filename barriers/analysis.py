@@ -603,7 +603,7 @@ def levesque_split(facts: Facts, taxonomy: Taxonomy) -> pd.DataFrame:
     grouped = family_counts(tags["family_id"], dimension=tags["levesque"], side=tags["side"])
     grouped = grouped.rename(columns={"rows": "tags"}).set_index(["dimension", "side"])
     out = grouped.reindex(grid, fill_value=0).reset_index()
-    out["label"] = out["dimension"].map({d: t(f"analysis_domain.levesque.{d}") for d in LEVESQUE})
+    out["label"] = out["dimension"].map({d.value: d.label for d in Levesque})
     return out[["dimension", "label", "side", "families", "tags"]]
 
 

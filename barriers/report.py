@@ -26,7 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 from sqlite_utils import Database
 
-from barriers import analysis
+from barriers import analysis, provenance
 from barriers.analysis import AnalysisFilter, Facts, family_counts
 from barriers.disclosure import (
     FAMILIES,
@@ -192,6 +192,8 @@ class CommitteeReport:
     # plain one) and the sentences after it (barriers hidden, health only as a category).
     service_side_lead: str = ""
     service_side_notes: list[str] = field(default_factory=list)
+    # "Synthetische Demodaten …" when invented families are in scope (also in ``method``).
+    demo_note: str | None = None
 
     @property
     def title(self) -> str:
@@ -269,19 +271,23 @@ def build_report(db: Database, spec: ReportSpec) -> CommitteeReport:
         tables = _declare(registry, db, spec, facts, taxonomy)
     suppressed = _ordered(_align_with_categories(registry.run(), facts, taxonomy), taxonomy)
     too_few = suppressed.too_few_families or n_scope < spec.k  # none at all counts too
+    family_ids = set(facts.steps["family_id"].astype(int))
+    demo = provenance.demo_note_without_counts(family_ids, storage.synthetic_family_ids(db))
+    method = _method(spec, suppressed, taxonomy, too_few=too_few)
     sections = [] if too_few else [_section(table, suppressed) for table in tables]
     services = service_side(suppressed, taxonomy, spec.k)
     return CommitteeReport(
         spec=spec,
         generated_at=datetime.now().replace(microsecond=0),
         n_scope_display=suppressed.n_scope.display,
-        method=_method(spec, suppressed, taxonomy, too_few=too_few),
+        method=method[:1] + ([demo] if demo else []) + method[1:],  # right after the project
         sections=sections,
         service_side_barriers=[] if too_few else services.barriers,
         note=suppressed.note,
         too_few_families=too_few,
         service_side_lead="" if too_few else services.lead,
         service_side_notes=[] if too_few else services.notes,
+        demo_note=demo,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
+from journeys.i18n import t
 from journeys.models import BarrierKey, Base, Key, LongText, Name, ShortText
 from journeys.paths import DATA_DIR
 
@@ -34,7 +35,41 @@ class Side(StrEnum):
     PERSON = "person"
 
 
-class Levesque(StrEnum):
+# The text table of each coded enum in ``codes.toml``.
+_CODE_NAMESPACES = {"Levesque": "levesque", "NonTakeUp": "ntu"}
+
+
+class _Coded(StrEnum):
+    """An expert code with a plain German label; the code stays visible as a detail.
+
+    ``label``: "Hilfe erkennen (AP)" (pickers, tables, axes); ``detail``: the expert term
+    and what it means (help texts). Texts in ``data/i18n/de/codes.toml``.
+    """
+
+    @classmethod
+    def _namespace(cls) -> str:
+        return _CODE_NAMESPACES[cls.__name__]
+
+    @property
+    def label(self) -> str:
+        return t(f"codes.{self._namespace()}.{self.value}")
+
+    @property
+    def detail(self) -> str:
+        return t(f"codes.{self._namespace()}.detail.{self.value}")
+
+    @classmethod
+    def field(cls) -> str:
+        """What the code is, in plain words (the heading of a picker or a column)."""
+        return t(f"fields.{cls._namespace()}")
+
+    @classmethod
+    def field_help(cls) -> str:
+        """The scheme behind the codes and every code with its meaning: a help text."""
+        return "\n\n".join([t(f"codes.{cls._namespace()}.field_help"), *(c.detail for c in cls)])
+
+
+class Levesque(_Coded):
     """Levesque et al. 2013 access dimensions (service side) and abilities (person side)."""
 
     AP = "AP"  # approachability / ability to perceive
@@ -44,7 +79,7 @@ class Levesque(StrEnum):
     AR = "AR"  # appropriateness / ability to engage
 
 
-class NonTakeUp(StrEnum):
+class NonTakeUp(_Coded):
     """Level of non-take-up (van Oorschot): client, administration, scheme."""
 
     K = "K"

@@ -19,12 +19,14 @@ import streamlit as st
 
 from barriers import graphs
 from barriers.analysis import AnalysisFilter
+from barriers.taxonomy import Levesque
 from journeys import storage
 from journeys.i18n import t
 from journeys.models import TagStatus
 from journeys.permissions import Permission
 from pages import analysis_widgets as w
 from pages import guard, ui
+from pages.analysis_filter import filter_bar
 
 user = guard.require(Permission.ANALYSIS)
 
@@ -35,6 +37,8 @@ EMOTION_BARS = "#d62728"
 EMOTION_LINE = "#1f4e9a"
 # Arrows in a network or flow drawing before rare ones are hidden by default.
 MAX_ARROWS = 60
+# Monat / Quartal of the Verlauf: the control's options and the events file's name.
+_FREQ_TEXT = {"M": "analysis.lifecycle.month", "Q": "analysis.lifecycle.quarter"}
 
 
 def _side_label(side: Any) -> str:
@@ -399,9 +403,7 @@ def lifecycle_section(flt: AnalysisFilter, figures: dict[str, Any]) -> None:
             st.segmented_control(
                 t("analysis.lifecycle.freq"),
                 ["M", "Q"],
-                format_func=lambda v: t(
-                    "analysis.lifecycle.month" if v == "M" else "analysis.lifecycle.quarter"
-                ),
+                format_func=lambda v: t(_FREQ_TEXT[v]),
                 default="Q",
                 key=w.KEY_PREFIX + "life_freq",
             )
@@ -487,7 +489,7 @@ def lifecycle_section(flt: AnalysisFilter, figures: dict[str, Any]) -> None:
                 "count": t("analysis.col.count"),
             }
         ).drop(columns="period_label"),
-        f"{t('analysis.lifecycle.file')}-{freq}",
+        f"{t('analysis.lifecycle.file')}-{t(_FREQ_TEXT[freq]).lower()}",  # not "-Q"
         f"life_events_{level}",
         label=t("analysis.lifecycle.events_csv"),
     )
@@ -573,7 +575,7 @@ def side_section(flt: AnalysisFilter) -> None:
             t("analysis.col.share_tags") + " (%)": st.column_config.NumberColumn(format="localized")
         },
     )
-    st.markdown(f"**{t('analysis.side.levesque')}**")
+    st.markdown(f"**{t('analysis.side.levesque')}**", help=Levesque.field_help())
     if lev.empty:
         return
     lev = lev.assign(side_text=lev["side"].map(_side_label))
@@ -885,14 +887,11 @@ def main() -> None:
     if storage.count_families(ui.db(), archetypes=False) == 0:  # personas never count
         st.info(t("analysis.empty_db"), icon="ℹ️")
         return
-    flt, parts = w.filter_sidebar()
+    active = filter_bar()
+    flt = active.flt
     figures = w.summary(flt)
+    w.use_provenance(active.description, figures)
     _metrics(figures)
-    st.caption(
-        t("analysis.filter.active", parts=" · ".join(parts))
-        if parts
-        else t("analysis.filter.none_active")
-    )
     if figures["families"] == 0:
         st.info(t("analysis.no_match"), icon="🔎")
         return

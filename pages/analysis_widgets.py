@@ -1,4 +1,7 @@
-"""The plumbing of the Auswertung page: the filter, cached figures, charts, tables, downloads.
+"""The plumbing of the Auswertung page: cached figures, charts, tables, downloads.
+
+The filter row is ``pages/analysis_filter.py``; every download made here carries the
+filter and the demo note of the page's run (``use_provenance``, ``barriers.provenance``).
 
 Caching follows ``pages/ui.py``: every key holds the database path and the data version,
 so a save is visible at once and an unchanged view is never recomputed. The facts of one
@@ -15,7 +18,7 @@ import shutil
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import altair as alt
@@ -23,12 +26,13 @@ import pandas as pd
 import streamlit as st
 import vl_convert as vlc
 
-from barriers import analysis, export, graphs
+from barriers import analysis, export, graphs, provenance
 from barriers.analysis import AnalysisFilter, Facts
+from barriers.provenance import Provenance
 from barriers.taxonomy import Taxonomy
 from journeys import journeymap, storage, visibility
 from journeys.i18n import t
-from journeys.models import HouseholdType, JourneyKind, Role, Service, TagStatus
+from journeys.models import Role, Service, TagStatus
 from journeys.permissions import Permission
 from pages import auth, guard, ui
 
@@ -36,14 +40,8 @@ from pages import auth, guard, ui
 ROW_CAP = 50
 DRILL_CAP = 200
 KEY_PREFIX = "an_"
-# Widget keys of the filter, so that "Filter zurücksetzen" can clear exactly these.
-FILTER_KEYS = tuple(
-    KEY_PREFIX + name
-    for name in (
-        "soz", "months", "stages", "services", "household", "roles", "categories",
-        "statuses", "kind", "archived",
-    )
-)  # fmt: skip
+# Session key of the page's ``Provenance``: the filter and demo note every file carries.
+PROVENANCE_KEY = KEY_PREFIX + "provenance"
 # Width of a chart saved as a file (the page itself stretches charts to its width).
 EXPORT_WIDTH = 760
 STATUS_COLORS = {"erkannt": "#d62728", "verringert": "#ff7f0e", "beseitigt": "#2ca02c"}
@@ -280,21 +278,9 @@ def number(value: int) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def _german_month(month: str) -> str:
+def german_month(month: str) -> str:
+    """``2025-03`` as ``03/2025``."""
     return t("analysis.month", mm=month[5:7], yyyy=month[:4])
-
-
-def _month_options() -> list[str]:
-    """Every month from the first to the last step in the database."""
-    first, last = storage.step_month_range(ui.db())
-    if not first or not last:
-        return []
-    year, month = int(first[:4]), int(first[5:7])
-    out: list[str] = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 def drop_stale(key: str, valid: list[Any], *, many: bool = False) -> None:
@@ -311,140 +297,72 @@ def drop_stale(key: str, valid: list[Any], *, many: bool = False) -> None:
         del st.session_state[key]
 
 
-def _reset_filter() -> None:
-    for key in FILTER_KEYS:
-        st.session_state.pop(key, None)
-
-
-def filter_sidebar() -> tuple[AnalysisFilter, list[str]]:
-    """The filter of the whole page, in the sidebar; returns it and its German summary."""
-    sb = st.sidebar
-    sb.header(t("analysis.filter.heading"))
-    sb.caption(t("analysis.filter.caption"))
-    placeholder = t("analysis.filter.placeholder")
-    parts: list[str] = []
-
-    def multi(label: str, options: list[Any], key: str, fmt: Callable[[Any], str], **kw: Any):
-        drop_stale(KEY_PREFIX + key, options, many=True)
-        chosen = sb.multiselect(
-            label, options, key=KEY_PREFIX + key, format_func=fmt, placeholder=placeholder, **kw
-        )
-        if chosen:
-            parts.append(f"{label}: {', '.join(fmt(c) for c in chosen)}")
-        return tuple(chosen)
-
-    kind = sb.radio(
-        t("analysis.filter.kind"),
-        list(JourneyKind),
-        format_func=lambda k: k.label,
-        horizontal=True,
-        key=KEY_PREFIX + "kind",
-    )
-    if kind is not JourneyKind.IST:
-        parts.append(kind.label)
-    soz = multi(t("analysis.filter.sozialraum"), ui.sozialraeume(), "soz", str)
-    month_from, month_to = _period(parts)
-    stages = ui.stages(include_retired=True)
-    stage_labels = {s.key: s.label for s in stages}
-    chosen_stages = multi(
-        t("analysis.filter.stages"), list(stage_labels), "stages", ui.label_of(stage_labels)
-    )
-    services = ui.services(include_retired=True)
-    service_labels = {
-        s.id: t("analysis.filter.service_option", name=s.name, sozialraum=s.sozialraum)
-        for s in services
-        if s.id is not None
-    }
-    chosen_services = multi(
-        t("analysis.filter.services"), list(service_labels), "services", ui.label_of(service_labels)
-    )
-    household = multi(t("analysis.filter.household"), list(HouseholdType), "household", _label)
-    roles = multi(
-        t("analysis.filter.roles"),
-        list(Role),
-        "roles",
-        _label,
-        help=t("analysis.filter.roles_help"),
-    )
-    tax = ui.taxonomy()
-    cat_labels = {c.key: c.label for c in sorted(tax.categories, key=lambda c: c.position)}
-    categories = multi(
-        t("analysis.filter.categories"), list(cat_labels), "categories", ui.label_of(cat_labels)
-    )
-    statuses = multi(t("analysis.filter.statuses"), list(TagStatus), "statuses", _label)
-    archived = sb.checkbox(t("analysis.filter.archived"), value=True, key=KEY_PREFIX + "archived")
-    if not archived:
-        parts.append(t("analysis.filter.archived") + ": " + t("common.no"))
-    sb.button(
-        t("analysis.filter.reset"),
-        on_click=guard.guarded(_reset_filter),
-        icon=":material/filter_alt_off:",
-    )
-    flt = AnalysisFilter(
-        sozialraeume=soz,
-        month_from=month_from,
-        month_to=month_to,
-        stages=chosen_stages,
-        service_ids=chosen_services,
-        household_types=household,
-        member_roles=roles,
-        categories=categories,
-        statuses=statuses,
-        journey_kind=kind,
-        include_archived=archived,
-    )
-    return flt, parts
-
-
-def _label(value: Any) -> str:
-    return value.label
-
-
-def _period(parts: list[str]) -> tuple[str | None, str | None]:
-    """A month range slider; the full range means "no restriction" (same cache key)."""
-    months = _month_options()
-    key = KEY_PREFIX + "months"
-    if len(months) < 2:
-        return None, None
-    drop_stale(key, months, many=True)
-    lo, hi = st.sidebar.select_slider(
-        t("analysis.filter.period"),
-        options=months,
-        value=(months[0], months[-1]),
-        format_func=_german_month,
-        key=key,
-    )
-    if (lo, hi) == (months[0], months[-1]):
-        return None, None
-    parts.append(f"{t('analysis.filter.period')}: {_german_month(lo)}–{_german_month(hi)}")
-    return lo, hi
-
-
 # ---------------------------------------------------------------- charts
 
 
-def chart_image(chart: alt.TopLevelMixin, fmt: str) -> bytes:
+def use_provenance(filter_text: str, figures: dict[str, Any]) -> None:
+    """Remember for this run which filter the files of the page come from, and whether
+    demo families are in it: every download made below carries both (``provenance``)."""
+    st.session_state[PROVENANCE_KEY] = Provenance(
+        filter_text, synthetic=bool(figures["synthetic"]), real=int(figures["real"])
+    )
+
+
+def _provenance() -> Provenance | None:
+    return st.session_state.get(PROVENANCE_KEY)
+
+
+def _file_title(file_name: str) -> str:
+    return f"{t('analysis.title')}: {file_name}"
+
+
+def chart_image(chart: alt.TopLevelMixin, fmt: str, origin: Provenance | None = None) -> bytes:
     """The chart as an SVG or PNG file, drawn on the server by vl-convert (offline).
 
     Streamlit's chart toolbar saves PNG only and drops Vega-Embed's own save menu, so the
     page offers both formats itself. German number format; no data is fetched from
-    anywhere (all data is inline).
+    anywhere (all data is inline). With ``origin``, the filter and the demo note are drawn
+    under the chart as a caption (and stored in the file, see ``barriers.provenance``).
     """
-    spec = chart.properties(width=EXPORT_WIDTH).to_json()
+    chart = chart.properties(width=EXPORT_WIDTH)
+    if origin is not None:
+        chart = chart.properties(
+            title=alt.TitleParams(
+                provenance.caption_lines(origin),
+                orient="bottom",
+                anchor="start",
+                fontSize=11,
+                fontWeight="normal",
+                color="#333333",
+                offset=14,
+            )
+        )
+    spec = chart.to_json()
     if fmt == "svg":
         return vlc.vegalite_to_svg(spec, format_locale="de-DE", allowed_base_urls=[]).encode()
     return vlc.vegalite_to_png(spec, scale=2, format_locale="de-DE", allowed_base_urls=[])
 
 
+def _chart_file(chart: alt.TopLevelMixin, fmt: str, origin: Provenance | None, title: str) -> bytes:
+    data = chart_image(chart, fmt, origin)
+    if origin is None:
+        return data
+    stamp = provenance.stamp_svg if fmt == "svg" else provenance.stamp_png
+    return stamp(data, origin, title)
+
+
 def chart_downloads(chart: alt.TopLevelMixin, file_name: str) -> None:
     """Download buttons for SVG and PNG under a chart; the file is drawn only when clicked."""
     left, right, _ = st.columns([1, 1, 3])
+    origin, title = _provenance(), _file_title(file_name)
     for column, fmt, mime in ((left, "svg", "image/svg+xml"), (right, "png", "image/png")):
         with column:
             st.download_button(
                 t(f"common.download_{fmt}"),
                 data=ui.audited(
-                    guard.export(Permission.ANALYSIS, partial(chart_image, chart, fmt)),
+                    guard.export(
+                        Permission.ANALYSIS, partial(_chart_file, chart, fmt, origin, title)
+                    ),
                     file_name=f"{file_name}.{fmt}",
                     object_type=storage.audit.AUSWERTUNG,
                 ),
@@ -585,7 +503,7 @@ def csv_download(
     st.download_button(
         label or t("common.download_csv"),
         data=ui.audited(
-            guard.export(permission, partial(export.csv_bytes, df)),
+            guard.export(permission, partial(_csv_file, df, _provenance())),
             file_name=f"{file_name}.csv",
             object_type=storage.audit.AUSWERTUNG,
         ),
@@ -597,17 +515,37 @@ def csv_download(
     )
 
 
+def _csv_file(df: pd.DataFrame, origin: Provenance | None) -> bytes:
+    """The CSV of a table, with the filter (and demo note) columns when known."""
+    return export.csv_bytes(df if origin is None else provenance.stamp_table(df, origin))
+
+
+def _graph_file(
+    dot: str, fmt: Literal["svg", "png"], origin: Provenance | None, title: str
+) -> bytes:
+    """A Graphviz drawing as a file, its caption saying the filter (and demo note)."""
+    if origin is None:
+        return journeymap.render(dot, fmt)
+    data = journeymap.render(provenance.stamp_dot(dot, origin), fmt)
+    stamp = provenance.stamp_svg if fmt == "svg" else provenance.stamp_png
+    return stamp(data, origin, title)
+
+
 def graph_downloads(dot: str, file_name: str, key: str) -> None:
     """SVG and PNG of a Graphviz drawing, rendered by the ``dot`` program when clicked."""
     if shutil.which("dot") is None:
         st.caption(t("journeymap.render.dot_missing"))
         return
+    origin = _provenance()
     left, right, _ = st.columns([1, 1, 3])
     with left:
         st.download_button(
             t("common.download_svg"),
             data=ui.audited(
-                guard.export(Permission.ANALYSIS, partial(journeymap.render, dot, "svg")),
+                guard.export(
+                    Permission.ANALYSIS,
+                    partial(_graph_file, dot, "svg", origin, _file_title(file_name)),
+                ),
                 file_name=f"{file_name}.svg",
                 object_type=storage.audit.AUSWERTUNG,
             ),
@@ -621,7 +559,10 @@ def graph_downloads(dot: str, file_name: str, key: str) -> None:
         st.download_button(
             t("common.download_png"),
             data=ui.audited(
-                guard.export(Permission.ANALYSIS, partial(journeymap.render, dot, "png")),
+                guard.export(
+                    Permission.ANALYSIS,
+                    partial(_graph_file, dot, "png", origin, _file_title(file_name)),
+                ),
                 file_name=f"{file_name}.png",
                 object_type=storage.audit.AUSWERTUNG,
             ),
@@ -660,7 +601,7 @@ def drill_table(dd: pd.DataFrame, key: str, file_name: str) -> None:
                     service_labels.get(i, t("common.none")) if pd.notna(i) else t("common.none")
                 )
             ),
-            t("analysis.col.month"): dd["month"].map(_german_month),
+            t("analysis.col.month"): dd["month"].map(german_month),
             t("analysis.col.barrier"): dd["barrier_key"].map(lambda k: barrier_labels.get(k, k)),
             t("analysis.col.role"): dd["member_role"].map(
                 lambda r: Role(r).label if isinstance(r, str) and r else whole

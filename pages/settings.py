@@ -572,9 +572,9 @@ def _barriers_table(shown: list[Barrier], counts: dict) -> None:
             "explanation": [b.explanation for b in shown],
             "in_use": [counts.get(b.key, 0) for b in shown],
             "status": [_status(b.retired) for b in shown],
-            "levesque": [b.levesque.value for b in shown],
+            "levesque": [b.levesque.label for b in shown],
             "side": [t(f"settings.side.{b.side.value}") for b in shown],
-            "ntu": [b.ntu.value for b in shown],
+            "ntu": [b.ntu.label for b in shown],
             "questions": [b.questions for b in shown],
             "key": [b.key for b in shown],
         }
@@ -589,15 +589,11 @@ def _barriers_table(shown: list[Barrier], counts: dict) -> None:
             "in_use": _count("settings.in_use"),
             "status": _text("settings.status", 90),
             "levesque": st.column_config.TextColumn(
-                t("settings.barriers.levesque_short"),
-                width=80,
-                help=" · ".join(t(f"settings.levesque.{d.value}") for d in Levesque),
+                Levesque.field(), width=170, help=Levesque.field_help()
             ),
             "side": _text("fields.side", 80),
             "ntu": st.column_config.TextColumn(
-                t("settings.barriers.ntu_short"),
-                width=60,
-                help=" · ".join(t(f"settings.ntu.{n.value}") for n in NonTakeUp),
+                NonTakeUp.field(), width=170, help=NonTakeUp.field_help()
             ),
             "questions": st.column_config.ListColumn(t("settings.barriers.questions"), width=300),
             "key": _text("fields.key", 200),
@@ -649,10 +645,11 @@ def _barrier_form(category: Category, barrier: Barrier | None, taken: list[str])
         )
         levesque_col, side_col, ntu_col = st.columns(3)
         levesque = levesque_col.selectbox(
-            t("fields.levesque"),
+            Levesque.field(),
             list(Levesque),
             index=0 if new else list(Levesque).index(barrier.levesque),
-            format_func=lambda d: t(f"settings.levesque.{d.value}"),
+            format_func=lambda d: d.label,
+            help=Levesque.field_help(),
             key=f"{suffix}_levesque",
         )
         side = side_col.radio(
@@ -663,10 +660,11 @@ def _barrier_form(category: Category, barrier: Barrier | None, taken: list[str])
             key=f"{suffix}_side",
         )
         ntu = ntu_col.selectbox(
-            t("fields.ntu"),
+            NonTakeUp.field(),
             list(NonTakeUp),
             index=0 if new else list(NonTakeUp).index(barrier.ntu),
-            format_func=lambda n: t(f"settings.ntu.{n.value}"),
+            format_func=lambda n: n.label,
+            help=NonTakeUp.field_help(),
             key=f"{suffix}_ntu",
         )
         questions = st.text_area(

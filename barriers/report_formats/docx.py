@@ -75,8 +75,8 @@ def _document(report: CommitteeReport) -> DocumentObject:
     props.subject = t("report.document_title")
     props.author = _xml(report.spec.header.federfuehrendes_amt)
     props.last_modified_by = _xml(report.spec.header.federfuehrendes_amt)
-    props.comments = ""
-    props.keywords = ""
+    props.comments = _xml(report.demo_note or "")  # File › Properties says it is invented
+    props.keywords = t("provenance.keyword_demo") if report.demo_note else ""
     props.created = report.generated_at
     props.language = "de-DE"
     return doc

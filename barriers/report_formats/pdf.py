@@ -492,6 +492,7 @@ def render(report: CommitteeReport) -> bytes:
         author=printable(header.federfuehrendes_amt),
         subject=printable(t("report.document_title")),
         creator=printable(t("report.project")),
+        keywords=[printable(t("provenance.keyword_demo"))] if report.demo_note else [],
         lang="de-DE",
         initialFontName=FONT,  # else every page starts in Helvetica
         initialFontSize=10,

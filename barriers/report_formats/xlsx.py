@@ -331,6 +331,16 @@ def render(report: CommitteeReport) -> bytes:
     book.properties.title = ILLEGAL_CHARACTERS_RE.sub("", header.betreff)
     book.properties.creator = ILLEGAL_CHARACTERS_RE.sub("", header.federfuehrendes_amt)
     book.properties.subject = t("report.document_title")
+    # Which selection made the figures, and whether they are invented (File › Properties).
+    places = ", ".join(report.spec.sozialraeume) or t("report_pdf_xlsx.method.all_places")
+    about = [
+        f"{t('report_pdf_xlsx.method.period')}: {_period(report)}",
+        f"{t('report_pdf_xlsx.method.places')}: {places}",
+    ]
+    book.properties.description = ILLEGAL_CHARACTERS_RE.sub(
+        "", " · ".join([*about, *([report.demo_note] if report.demo_note else [])])
+    )
+    book.properties.keywords = t("provenance.keyword_demo") if report.demo_note else None
     book.properties.created = report.generated_at
     book.properties.modified = report.generated_at
     buffer = io.BytesIO()

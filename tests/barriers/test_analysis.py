@@ -349,8 +349,8 @@ def test_levesque_split_has_every_dimension_and_side(fx: Fixture) -> None:
     assert got[("AC", "person")] == (1, 1)
     assert got[("AP", "angebot")] == (0, 0)
     labels = dict(zip(table["dimension"], table["label"], strict=False))
-    assert labels["AP"] == "Erkennbarkeit (Angebot wahrnehmen)"
-    assert labels["AF"] == "Bezahlbarkeit"
+    assert labels["AP"] == "Hilfe erkennen (AP)"
+    assert labels["AF"] == "Kosten tragen (AF)"
 
 
 def test_emotion_by_stage(fx: Fixture) -> None:

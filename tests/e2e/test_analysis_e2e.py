@@ -35,11 +35,16 @@ def test_filter_by_sozialraum_changes_the_ranking(streamlit_server: str, page: P
     assert int(before) >= 30
     screenshot(page, "analysis-all")
 
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    box = sidebar.locator('[data-testid="stMultiSelect"]').filter(
+    # The filter is a row of buttons at the top; "Sozialraum: alle" opens its box.
+    opener = page.locator('[data-testid="stPopover"]').get_by_role(
+        "button", name=re.compile(rf"^{re.escape(t('analysis.filter.sozialraum'))}: ")
+    )
+    box = page.locator('[data-testid="stPopoverBody"] [data-testid="stMultiSelect"]').filter(
         has_text=t("analysis.filter.sozialraum")
     )
     for _ in range(3):  # a rerun still in flight after sign-in can redraw the box meanwhile
+        if not box.is_visible():
+            opener.click()
         box.locator("input").click()
         box.locator("input").fill("Ennigerloh")
         page.keyboard.press("Enter")
@@ -81,7 +86,8 @@ def test_clicking_a_bar_lists_its_families(streamlit_server: str, page: Page) ->
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     bar = chart.locator("g.mark-rect path").first
     expect(bar).to_be_attached()
-    # Vega catches the pointer on its own layer: click where the bar is drawn.
+    # Vega catches the pointer on its own layer: click where the bar is drawn (in view).
+    chart.scroll_into_view_if_needed()
     box = bar.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + 20, box["y"] + box["height"] / 2)
