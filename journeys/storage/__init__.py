@@ -2202,4 +2202,5 @@ from journeys.storage import throttle as throttle  # noqa: E402
 from journeys.storage import tickets as tickets  # noqa: E402
 from journeys.storage import drafts as drafts  # noqa: E402
 from journeys.storage import step_context as step_context  # noqa: E402
+from journeys.storage import family_list as family_list  # noqa: E402
 # isort: on
