@@ -30,7 +30,7 @@ from journeys import journeymap, storage, visibility
 from journeys.i18n import t
 from journeys.models import HouseholdType, JourneyKind, Role, Service, TagStatus
 from journeys.permissions import Permission
-from pages import auth, guard, ui
+from pages import auth, data_cache, guard, ui
 
 # Tables show this many rows; the CSV download always has all of them.
 ROW_CAP = 50
@@ -47,6 +47,11 @@ FILTER_KEYS = tuple(
 # Width of a chart saved as a file (the page itself stretches charts to its width).
 EXPORT_WIDTH = 760
 STATUS_COLORS = {"erkannt": "#d62728", "verringert": "#ff7f0e", "beseitigt": "#2ca02c"}
+
+# Altair checks every part of a chart against the Vega-Lite schema as it is built, and the
+# whole chart again when it is drawn; the first check alone cost more than every cached
+# figure of a rerun together (issue 13). The check when drawing stays.
+alt.utils.schemapi.disable_debug_mode()
 
 
 # ---------------------------------------------------------------- cached figures
@@ -286,7 +291,7 @@ def _german_month(month: str) -> str:
 
 def _month_options() -> list[str]:
     """Every month from the first to the last step in the database."""
-    first, last = storage.step_month_range(ui.db())
+    first, last = data_cache.month_range()
     if not first or not last:
         return []
     year, month = int(first[:4]), int(first[5:7])

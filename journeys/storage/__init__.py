@@ -2203,4 +2203,5 @@ from journeys.storage import tickets as tickets  # noqa: E402
 from journeys.storage import drafts as drafts  # noqa: E402
 from journeys.storage import step_context as step_context  # noqa: E402
 from journeys.storage import family_list as family_list  # noqa: E402
+from journeys.storage import replicate as replicate  # noqa: E402
 # isort: on
