@@ -36,6 +36,8 @@ _MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$=\"'&")
 # Where GFM would start a bare link: the scheme before ":", "www" before ".", and "@".
 WORD_JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(?i)(?:(?:https?|ftp|mailto|xmpp)(?=\\?:)|www(?=\\?\.)|@)")
+# Every match of ``_AUTOLINK`` holds one of these (case-folded, as its ``(?i)`` compares).
+_AUTOLINK_WORDS = ("http", "ftp", "mailto", "xmpp", "www", "@")
 _ERRORS = "_widget_errors"
 EMOTIONS = (-2, -1, 0, 1, 2)
 SEVERITIES = (1, 2, 3)
@@ -62,6 +64,9 @@ def no_links(text: str) -> str:
     ``http(s)``, ``www`` and ``@`` breaks those patterns; the text looks the same and a
     link typed into a case note stays text (nobody clicks a planted link in the app).
     """
+    folded = text.casefold()  # most texts hold none of the words: no regex over them
+    if not any(word in folded for word in _AUTOLINK_WORDS):
+        return text
     return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)
 
 
