@@ -101,3 +101,13 @@ def _labels(
 def labels_of(codes: tuple[str, ...]) -> pd.DataFrame:
     """Code, Sozialraum and household of these families of the user's teams."""
     return _labels(ui.db_path(), ui.version(), codes, _teams())
+
+
+@_cached
+def _codes(path: str, version: int, teams: tuple[str, ...] | None) -> pd.DataFrame:
+    return storage.family_list.codes(ui.db(), teams)
+
+
+def codes() -> pd.DataFrame:
+    """Id and case code of the user's teams' families (no archetypes), by code."""
+    return _codes(ui.db_path(), ui.version(), _teams())

@@ -196,3 +196,16 @@ def labels_of(db: Database, codes: Iterable[str], teams: Iterable[str] | None) -
         params,
     ).fetchall()
     return pd.DataFrame(rows, columns=["code", "sozialraum", "household_type"])
+
+
+def codes(db: Database, teams: Iterable[str] | None) -> pd.DataFrame:
+    """Id and case code of every family of ``teams`` (archetypes left out), by code: what
+    a choice of families needs, without the list's figures."""
+    clauses: list[str] = ["f.team != ?"]
+    params: list[Any] = [ARCHETYPE_TEAM]
+    _team_where("f.team", None if teams is None else set(teams), clauses, params)
+    rows = db.execute(
+        f"SELECT f.id, f.code FROM families f WHERE {' AND '.join(clauses)} ORDER BY f.code",
+        params,
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["id", "code"]).astype({"id": "int64", "code": "str"})
