@@ -16,7 +16,7 @@ export ZUGANGSATLAS_DB ?= $(abspath $(DB))
 help:
 	@echo "make run    – Umgebung anlegen, Demodaten laden (falls leer), App auf http://localhost:$(PORT) starten"
 	@echo "make test   – alles installieren, was die Tests brauchen, und die ganze Testsuite ausführen"
-	@echo "make bench  – Leistungsmessung mit 1.000 und 10.000 synthetischen Familien"
+	@echo "make bench  – Leistungsmessung mit 1.000, 10.000 und 100.000 synthetischen Familien (Datenbanken in bench/.cache)"
 	@echo "make reliability – nur die Zuverlässigkeitstests (Last, Absturz, Eingaben, Injektion, Sicherung) mit Kennzahlen"
 
 # The virtual environment, rebuilt whenever pyproject.toml changes.

@@ -20,12 +20,11 @@ import streamlit as st
 from barriers import graphs
 from barriers.analysis import AnalysisFilter
 from barriers.taxonomy import Levesque
-from journeys import storage
 from journeys.i18n import t
 from journeys.models import TagStatus
 from journeys.permissions import Permission
 from pages import analysis_widgets as w
-from pages import guard, ui
+from pages import data_cache, guard, ui
 from pages.analysis_filter import filter_bar
 
 user = guard.require(Permission.ANALYSIS)
@@ -884,7 +883,7 @@ def _metrics(figures: dict[str, Any]) -> None:
 def main() -> None:
     st.title(t("analysis.title"))
     st.caption(t("analysis.intro"))
-    if storage.count_families(ui.db(), archetypes=False) == 0:  # personas never count
+    if data_cache.family_count(archetypes=False) == 0:  # personas never count
         st.info(t("analysis.empty_db"), icon="ℹ️")
         return
     active = filter_bar()

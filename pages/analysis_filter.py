@@ -17,10 +17,9 @@ from typing import Any
 import streamlit as st
 
 from barriers.analysis import AnalysisFilter
-from journeys import storage
 from journeys.i18n import t
 from journeys.models import HouseholdType, JourneyKind, Role, TagStatus
-from pages import guard, ui, widgets
+from pages import data_cache, guard, ui, widgets
 from pages.analysis_widgets import KEY_PREFIX, drop_stale, german_month
 
 # Widget keys of the filter, so that "Filter zurücksetzen" can clear exactly these.
@@ -156,7 +155,7 @@ class _Bar:
 
 def _month_options() -> list[str]:
     """Every month from the first to the last step in the database."""
-    first, last = storage.step_month_range(ui.db())
+    first, last = data_cache.month_range()  # cached by the data version
     if not first or not last:
         return []
     year, month = int(first[:4]), int(first[5:7])

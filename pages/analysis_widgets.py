@@ -26,7 +26,7 @@ import pandas as pd
 import streamlit as st
 import vl_convert as vlc
 
-from barriers import analysis, export, graphs, provenance
+from barriers import analysis, export, first_view, graphs, provenance
 from barriers.analysis import AnalysisFilter, Facts
 from barriers.provenance import Provenance
 from barriers.taxonomy import Taxonomy
@@ -45,6 +45,11 @@ PROVENANCE_KEY = KEY_PREFIX + "provenance"
 # Width of a chart saved as a file (the page itself stretches charts to its width).
 EXPORT_WIDTH = 760
 STATUS_COLORS = {"erkannt": "#d62728", "verringert": "#ff7f0e", "beseitigt": "#2ca02c"}
+
+# Altair checks every part of a chart against the Vega-Lite schema as it is built, and the
+# whole chart again when it is drawn; the first check alone cost more than every cached
+# figure of a rerun together (issue 13). The check when drawing stays.
+alt.utils.schemapi.disable_debug_mode()
 
 
 # ---------------------------------------------------------------- cached figures
@@ -65,22 +70,19 @@ def _facts(path: str, data_version: int, flt_key: str) -> Facts:
 _cached = st.cache_data(show_spinner=False, max_entries=64)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
+def _scan(path: str, data_version: int, flt_key: str) -> first_view.Scan:
+    """The tags of one filter read once for the first view (``barriers.first_view``):
+    shared, never copied, like the facts."""
+    flt = AnalysisFilter.model_validate_json(flt_key)
+    return first_view.scan(ui.db(), flt, ui.taxonomy())
+
+
 @_cached
 def _summary(path: str, data_version: int, flt_key: str) -> dict[str, Any]:
-    # Counted in SQL: the first view of a large database does not wait for the facts.
-    db = ui.db()
-    flt = AnalysisFilter.model_validate_json(flt_key)
-    family_ids = storage.analysis_families(db, flt)["family_id"]
-    with_barriers, tags, removed = storage.analysis_tag_summary(db, flt)
-    invented = family_ids.isin(storage.synthetic_family_ids(db))
-    return {
-        "families": len(family_ids),
-        "with_barriers": with_barriers,
-        "tags": tags,
-        "removed": removed,
-        "synthetic": bool(invented.any()),
-        "real": int((~invented).sum()),  # real families beside invented ones in scope
-    }
+    # From one pass over the tags: the first view of a large database does not wait for
+    # the facts.
+    return first_view.headline(_scan(path, data_version, flt_key))
 
 
 def summary(flt: AnalysisFilter) -> dict[str, Any]:
@@ -90,11 +92,12 @@ def summary(flt: AnalysisFilter) -> dict[str, Any]:
 
 @_cached
 def _recurrence(path: str, data_version: int, flt_key: str, level: str) -> pd.DataFrame:
-    # The lean path (two grouped queries): the same table as ``analysis.recurrence`` on the
-    # facts, without loading them, so the opening section is quick at 10,000 families.
-    flt = AnalysisFilter.model_validate_json(flt_key)
-    table = analysis.recurrence_from_db(ui.db(), flt, ui.taxonomy(), level)  # type: ignore[arg-type]
-    top = analysis.top_stage(ui.db(), flt, ui.stages(include_retired=True), level)  # type: ignore[arg-type]
+    # The lean path (the tags of the first view, counted with numpy): the same table as
+    # ``analysis.recurrence`` on the facts, without loading them, so the opening section is
+    # quick at 100,000 families.
+    found = _scan(path, data_version, flt_key)
+    table = first_view.recurrence(found, ui.taxonomy(), level)  # type: ignore[arg-type]
+    top = first_view.top_stage(found, ui.stages(include_retired=True), level)  # type: ignore[arg-type]
     return table.merge(top, on="key", how="left")
 
 

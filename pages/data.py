@@ -42,7 +42,7 @@ from journeys.i18n import t
 from journeys.models import ConsentPurpose
 from journeys.permissions import Permission
 from journeys.sheetimport import ImportPlan, Sheet
-from pages import export_audit, guard, import_guard, json_import, ui, widgets
+from pages import export_audit, family_list_data, guard, import_guard, json_import, ui, widgets
 
 user = guard.require(Permission.CASES_EXPORT)
 
@@ -166,12 +166,11 @@ def export_file_name(kind: str, day: date) -> str:
 def export_scope() -> tuple[list[int] | None, bool]:
     """Which families to export (``None`` = all) and whether the choice can be exported.
 
-    The list holds only the user's own teams' families (``ui.families``), archetypes left
-    out: they are invented personas, not cases. "All" means all of those; the export
-    query applies the same scope again (``guard.export_scope``).
+    The list holds only the user's own teams' families (``family_list_data.codes``),
+    archetypes left out: they are invented personas, not cases. "All" means all of those;
+    the export query applies the same scope again (``guard.export_scope``).
     """
-    families = ui.families()
-    families = families[families["team"] != visibility.ARCHETYPE_TEAM]
+    families = family_list_data.codes()
     ids_by_code = {
         str(code): int(i) for code, i in zip(families["code"], families["id"], strict=True)
     }
@@ -214,8 +213,7 @@ def export_purpose(db: Database, family_ids: list[int] | None) -> tuple[ConsentP
         key="data_export_purpose",
     )
     if family_ids is None:
-        listed = ui.families()
-        family_ids = listed.loc[listed["team"] != visibility.ARCHETYPE_TEAM, "id"].tolist()
+        family_ids = family_list_data.codes()["id"].tolist()
     chosen = [int(i) for i in family_ids]
     consenting = len(storage.privacy.consenting_family_ids(db, purpose, chosen))
     left_out = len(chosen) - consenting

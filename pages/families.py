@@ -38,7 +38,9 @@ from journeys.models import (
     new_case_code,
 )
 from journeys.permissions import Permission
-from pages import guard, pii_guard, team_choice, ui, widgets
+from journeys.storage.family_list import ListFilter
+from pages import family_list_data as fl_data
+from pages import family_pager, guard, pii_guard, team_choice, ui, widgets
 from pages import journey_extras as jx
 from pages.consent_panel import consent_panel
 
@@ -134,33 +136,9 @@ def common_languages(extra: Iterable[str] = ()) -> list[str]:
 # ---------------------------------------------------------------- list
 
 
-def filter_families(
-    families: pd.DataFrame,
-    *,
-    search: str = "",
-    sozialraeume: Iterable[str] = (),
-    households: Iterable[str] = (),
-    status: str = FamilyStatus.AKTIV.value,
-) -> pd.DataFrame:
-    """The rows of ``storage.list_families`` that match the filters of the list."""
-    mask = pd.Series(True, index=families.index)
-    if status != STATUS_ALL:
-        mask &= families["status"] == status
-    if chosen := list(sozialraeume):
-        mask &= families["sozialraum"].isin(chosen)
-    if chosen := list(households):
-        mask &= families["household_type"].isin(chosen)
-    needle = search.strip().casefold()
-    if needle:
-        in_code = families["code"].str.casefold().str.contains(needle, regex=False)
-        in_team = families["team"].fillna("").str.casefold().str.contains(needle, regex=False)
-        mask &= in_code | in_team
-    return families[mask]
-
-
-def _filters(families: pd.DataFrame) -> dict[str, Any]:
+def _filters(sozialraeume_in_use: Iterable[str]) -> dict[str, Any]:
     """Search box and filters above the table; their values survive a visit to the journey."""
-    sozialraum_options = list(dict.fromkeys([*ui.sozialraeume(), *families["sozialraum"]]))
+    sozialraum_options = list(dict.fromkeys([*ui.sozialraeume(), *sozialraeume_in_use]))
     status_options = [*STATUS_LABELS, STATUS_ALL]
     _restore("fam_f_search")
     _restore("fam_f_sozialraum", sozialraum_options)
@@ -303,8 +281,10 @@ def _table(shown: pd.DataFrame, *, with_status: bool) -> None:
     st.caption(t("families.table_help"))
 
 
-def _list_tab(families: pd.DataFrame) -> None:
-    if families.empty:
+def _list_tab() -> None:
+    """The list a page at a time: counted, filtered and paged in SQL (``family_list``)."""
+    total, sozialraeume_in_use = fl_data.scope_summary()
+    if total == 0:
         st.info(t("families.empty"), icon=ICON_INFO)
         st.button(
             t("families.empty_button"),
@@ -316,36 +296,49 @@ def _list_tab(families: pd.DataFrame) -> None:
         )
         return
     notice = st.container()
-    filters = _filters(families)
-    shown = filter_families(families, **filters)
-    with notice:
-        demo = shown["synthetic"].astype(bool)  # the banner only over invented families
-        ui.synthetic_notice(bool(demo.any()), mixed=not demo.all())
-    key = "families.count_one" if len(families) == 1 else "families.count"
-    st.markdown(f"**{t(key, shown=len(shown), total=len(families))}**")
-    if shown.empty:
+    filters = _filters(sozialraeume_in_use)
+    flt = fl_data.list_filter(
+        search=filters["search"] or "",
+        sozialraeume=tuple(filters["sozialraeume"]),
+        households=tuple(filters["households"]),
+        status=None if filters["status"] == STATUS_ALL else filters["status"],
+    )
+    matched, synthetic = fl_data.count(flt)
+    with notice:  # the banner only over invented families
+        ui.synthetic_notice(synthetic > 0, mixed=synthetic < matched)
+    key = "families.count_one" if total == 1 else "families.count"
+    st.markdown(f"**{t(key, shown=matched, total=total)}**")
+    if matched == 0:
         st.info(t("families.no_match"), icon=ICON_NO_MATCH)
         return
+    offset = family_pager.offset(flt, matched)
+    shown = fl_data.page(flt, limit=family_pager.PAGE_SIZE, offset=offset)
     _table(shown, with_status=filters["status"] != FamilyStatus.AKTIV.value)
-    _selected_family(shown)
+    family_pager.pager(matched)
+    _selected_family(shown, flt)
 
 
 # ---------------------------------------------------------------- one family
 
 
 def _pick_label(shown: pd.DataFrame) -> Callable[[str], str]:
-    by_code = shown.set_index("code")
+    labels = {
+        code: f"{code} · {sozialraum} · {HOUSEHOLD_LABELS.get(household, '')}"
+        for code, sozialraum, household in zip(
+            shown["code"], shown["sozialraum"], shown["household_type"], strict=True
+        )
+    }
+    return lambda code: labels.get(code, code)
 
-    def label(code: str) -> str:
-        row = by_code.loc[code]
-        return f"{code} · {row['sozialraum']} · {HOUSEHOLD_LABELS.get(row['household_type'], '')}"
 
-    return label
+def _selected_family(page_rows: pd.DataFrame, flt: ListFilter) -> None:
+    """Pick one family (in the table or the box) and act on it: journey, edit, archive.
 
-
-def _selected_family(shown: pd.DataFrame) -> None:
-    """Pick one family (in the table or the box) and act on it: journey, edit, archive."""
+    The box offers the families of the page shown, and a family chosen before (on another
+    page of the list, or on the journey page) while it still matches the filters.
+    """
     st.subheader(t("families.selected_heading"))
+    shown = family_pager.with_chosen(page_rows, flt, PICK_KEY)
     codes = list(shown["code"])
     if PICK_KEY in st.session_state and st.session_state[PICK_KEY] not in codes:
         st.session_state[PICK_KEY] = None
@@ -969,12 +962,11 @@ def main() -> None:
     st.caption(t("families.intro"))
     if not visibility.own_teams(user):  # a coach sees their own teams' families only
         st.info(t("guard.no_teams"), icon=ICON_LOCK)
-    families = ui.families(archetypes=False)  # workshop personas are no households
     list_tab, new_tab = st.tabs(
         [t("families.tab_list"), t("families.tab_new")], key=TAB_KEY, on_change="rerun"
     )
     with list_tab:
-        _list_tab(families)
+        _list_tab()  # workshop personas are no households: never in this list
     with new_tab:
         _create_tab()
 

@@ -33,7 +33,7 @@ from journeys import storage
 from journeys.errors import ZugangsatlasError, field_label, german_reason
 from journeys.i18n import has, t
 from journeys.permissions import Permission
-from pages import guard, ui
+from pages import data_cache, guard, ui
 from pages import report_table as tables
 
 user = guard.require(Permission.REPORT)
@@ -64,7 +64,7 @@ def _report(path: str, data_version: int, spec_json: str) -> CommitteeReport:
 
 def _months() -> list[str]:
     """Every month from the first to the last recorded step ("YYYY-MM")."""
-    first, last = storage.step_month_range(ui.db())
+    first, last = data_cache.month_range()
     if not first or not last:
         return []
     year, month = int(first[:4]), int(first[5:7])
@@ -392,7 +392,7 @@ def main() -> None:
     st.title(t("report_page.title"))
     st.caption(t("report_page.intro"))
     db = ui.db()
-    if storage.count_families(db, archetypes=False) == 0:  # personas are never counted
+    if data_cache.family_count(archetypes=False) == 0:  # personas are never counted
         st.info(t("report_page.empty_db"), icon="ℹ️")
         return
     months = _months()

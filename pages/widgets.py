@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
+import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 from streamlit.errors import StreamlitPageNotFoundError
@@ -25,7 +26,7 @@ from journeys import storage
 from journeys.errors import ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import Family, HouseholdType
-from pages import guard, ui
+from pages import family_list_data, guard, ui
 
 T = TypeVar("T")
 
@@ -35,6 +36,8 @@ _MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$=\"'&")
 # Where GFM would start a bare link: the scheme before ":", "www" before ".", and "@".
 WORD_JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(?i)(?:(?:https?|ftp|mailto|xmpp)(?=\\?:)|www(?=\\?\.)|@)")
+# Every match of ``_AUTOLINK`` holds one of these (case-folded, as its ``(?i)`` compares).
+_AUTOLINK_WORDS = ("http", "ftp", "mailto", "xmpp", "www", "@")
 _ERRORS = "_widget_errors"
 EMOTIONS = (-2, -1, 0, 1, 2)
 SEVERITIES = (1, 2, 3)
@@ -61,6 +64,9 @@ def no_links(text: str) -> str:
     ``http(s)``, ``www`` and ``@`` breaks those patterns; the text looks the same and a
     link typed into a case note stays text (nobody clicks a planted link in the app).
     """
+    folded = text.casefold()  # most texts hold none of the words: no regex over them
+    if not any(word in folded for word in _AUTOLINK_WORDS):
+        return text
     return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)
 
 
@@ -348,22 +354,31 @@ def requested_family_code() -> str | None:
 def _family_picker(
     ns: str, pick_key: str, current: str | None, on_pick: Callable[[], None]
 ) -> bool:
-    """The selectbox of active families; ``False`` when there are no families at all."""
-    table = ui.families()
-    if table.empty:
+    """The selectbox of active families; ``False`` when there are no families at all.
+
+    Up to ``family_list_data.PICKER_LIMIT`` active families it offers all of them; beyond,
+    the ones changed last, and any other case code can be typed in (the page looks it up
+    in the user's teams and says so when it is unknown).
+    """
+    table, active, every = family_list_data.picker()
+    if every == 0:
         return False
-    labels = {
-        row.code: t(
-            f"{ns}.family_option",
-            code=row.code,
-            sozialraum=row.sozialraum,
-            household=HouseholdType(row.household_type).label,
-        )
-        for row in table.itertuples()
-    }
-    codes = sorted(table.loc[table["status"] == "aktiv", "code"])
+    codes = sorted(table["code"])
     if current and current not in codes:
-        codes.insert(0, current)  # an archived family opened by its URL
+        codes.insert(0, current)  # an archived family opened by its URL (or typed in)
+        table = pd.concat([family_list_data.labels_of((current,)), table], ignore_index=True)
+    labels = {
+        code: t(
+            f"{ns}.family_option",
+            code=code,
+            sozialraum=sozialraum,
+            household=HouseholdType(household).label,
+        )
+        for code, sozialraum, household in zip(
+            table["code"], table["sozialraum"], table["household_type"], strict=True
+        )
+    }
+    more = active > family_list_data.PICKER_LIMIT
     st.session_state[pick_key] = current
     st.selectbox(
         t(f"{ns}.pick_family"),
@@ -372,8 +387,19 @@ def _family_picker(
         key=pick_key,
         format_func=lambda code: labels.get(code, code),
         placeholder=t(f"{ns}.pick_placeholder"),
-        help=t(f"{ns}.pick_help"),
+        help=t(f"{ns}.pick_help")
+        + (
+            "\n\n"
+            + t(
+                "family_list.picker_more",
+                limit=family_list_data.german_number(family_list_data.PICKER_LIMIT),
+                total=family_list_data.german_number(active),
+            )
+            if more
+            else ""
+        ),
         on_change=guard.guarded(on_pick),
+        accept_new_options=more,
     )
     return True
 

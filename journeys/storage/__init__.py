@@ -2203,4 +2203,7 @@ from journeys.storage import tickets as tickets  # noqa: E402
 from journeys.storage import drafts as drafts  # noqa: E402
 from journeys.storage import step_context as step_context  # noqa: E402
 from journeys.storage import participation as participation  # noqa: E402
+from journeys.storage import family_list as family_list  # noqa: E402
+from journeys.storage import replicate as replicate  # noqa: E402
+from journeys.storage import analysis_scan as analysis_scan  # noqa: E402
 # isort: on

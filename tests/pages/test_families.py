@@ -239,7 +239,7 @@ def test_a_new_sozialraum_can_be_typed_and_is_kept(db: Database) -> None:
     # Typed into the box (accept_new_options). AppTest cannot type a value that is not an
     # option, so the name goes into the state before the first run, as the browser sends it.
     at = AppTest.from_file(PAGE, default_timeout=30)
-    sign_in(at, UserRole.COACH)
+    sign_in(at, UserRole.COACH, teams=TEAMS)  # a real family goes into a real team
     at.session_state[NEW + "sozialraum"] = "Neubeckum-Süd"
     rerun(at)
     assert at.selectbox(key=NEW + "sozialraum").value == "Neubeckum-Süd"
