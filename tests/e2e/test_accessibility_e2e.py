@@ -165,7 +165,7 @@ def tally() -> Iterator[Tally]:
     counts = ", ".join(f"{IMPACT_DE[i]} {found.by_impact[i]}" for i in IMPACTS)
     record_figure(
         f"Barrierefreiheit (axe-core {AXE_VERSION}, WCAG 2.1 AA): {found.views} Ansichten "
-        f"von {len(found.pages)} Seiten für {len(found.roles)} Rollen geprüft; "
+        f"von {len(found.pages)} Seiten für {len(found.roles)} Rollen und Zugänge geprüft; "
         f"Verstöße nach Schwere: {counts}"
     )
     if found.by_rule:
@@ -187,7 +187,7 @@ def check(page: Page, tally: Tally, view: str, role: str) -> list[str]:
     excluded = [[ex.rule, ex.inside] for ex in EXCLUDED]
     response = page.evaluate(RUN_JS, [AXE_OPTIONS, excluded])
     tally.views += 1
-    tally.pages.add(view.split(" › ")[0])
+    tally.pages.add(view.split(" › ")[0].split(" (")[0])
     tally.roles.add(role)
     problems = []
     for violation in response["violations"]:
