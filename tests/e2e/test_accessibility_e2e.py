@@ -21,6 +21,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -302,6 +303,29 @@ def test_every_page_has_no_serious_violation_for_the_role(
         assert problems == [], "\n".join(problems)
     finally:
         context.close()
+
+
+def test_a_familys_case_pages_have_no_serious_violation(
+    streamlit_server: str, page: Page, tally: Tally
+) -> None:
+    """Reise, Perspektivwechsel and Ist und Soll of a demo family with its journey (the
+    navigation opens them without a family): steps, journey map, curve, both maps."""
+    page.goto(f"{streamlit_server}/reise")
+    sign_in(page, "coach")
+    family_box = page.get_by_role("combobox", name=t("nav.families"))
+    if not family_box.count():
+        family_box = page.locator('[data-testid="stMain"] [role="combobox"]').first
+    family_box.click()
+    page.get_by_role("option").first.click()
+    after(page)
+    code = parse_qs(urlparse(page.url).query)["familie"][0]
+    problems = check_every_tab(page, tally, "/reise (Familie)", "coach")
+    for path in ("perspektive", "ist-soll"):
+        page.goto(f"{streamlit_server}/{path}?familie={code}")
+        after(page)
+        expect(page.locator("h1").first).to_be_visible()
+        problems += check_every_tab(page, tally, f"/{path} (Familie)", "coach")
+    assert problems == [], "\n".join(problems)
 
 
 def test_a_running_workshop_has_no_serious_violation_for_facilitator_projector_and_guest(
