@@ -14,13 +14,14 @@ import streamlit as st
 from journeys.i18n import t
 from journeys.paths import DATA_DIR
 from journeys.permissions import Permission, User
-from pages import auth
+from pages import a11y_style, auth
 
 FAVICON = DATA_DIR / "favicon.svg"
 
 # The page icon ships with the app and reaches the browser inline (a data: URI): a
 # ":material/…" icon would be fetched from Google's font host (tests/e2e/test_no_third_party).
 st.set_page_config(page_title=t("common.app_title"), page_icon=str(FAVICON), layout="wide")
+a11y_style.apply()  # contrast and visible focus on every page, the sign-in screen too
 
 
 @dataclass(frozen=True)

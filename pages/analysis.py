@@ -657,7 +657,11 @@ def referrals_section(flt: AnalysisFilter) -> None:
             key=w.KEY_PREFIX + "ref_min",
         )
     dot = w.referral_dot(flt, min_count)
-    ui.graphviz_chart(dot, key="an_referrals")
+    ui.graphviz_chart(
+        dot,
+        key="an_referrals",
+        alt=t("accessibility.graph_alt_table", title=t("analysis.referrals.heading")),
+    )
     st.caption(t("analysis.graph_save"))
     w.graph_downloads(dot, t("analysis.referrals.file_graph"), "referrals")
     ranked = table.sort_values(["lost", "sent"], ascending=False, kind="stable")
@@ -717,7 +721,9 @@ def flow_section(flt: AnalysisFilter) -> None:
             key=f"{w.KEY_PREFIX}flow_min_{by}",
         )
     dot = w.flow_dot(flt, by, min_edge)
-    ui.graphviz_chart(dot, key="an_flow")
+    ui.graphviz_chart(
+        dot, key="an_flow", alt=t("accessibility.graph_alt_table", title=t("analysis.flow.heading"))
+    )
     st.caption(t("analysis.graph_save"))
     w.graph_downloads(
         dot, t("analysis.flow.file_graph", by=t(f"analysis.file_part.{by}")), f"flow_{by}"

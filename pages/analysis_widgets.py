@@ -34,7 +34,7 @@ from journeys import journeymap, storage, visibility
 from journeys.i18n import t
 from journeys.models import Role, Service, TagStatus
 from journeys.permissions import Permission
-from pages import auth, guard, ui
+from pages import auth, chart_text, guard, ui
 
 # Tables show this many rows; the CSV download always has all of them.
 ROW_CAP = 50
@@ -396,13 +396,16 @@ def show_chart(
     The click is read from the chart's state in the script (not in a callback), and only a
     new click moves the selectbox, so choosing there afterwards still works.
     """
+    chart = chart_text.describe(chart)  # a German name for screen readers, not "Vega …"
     if pick is None or key is None:
         st.altair_chart(chart, width="stretch")
+        chart_text.data_table(chart)
         chart_downloads(chart, file_name)
         return
     event = st.altair_chart(
         chart, width="stretch", key=key, on_select="rerun", selection_mode="pick"
     )
+    chart_text.data_table(chart)
     chart_downloads(chart, file_name)
     rows = list((event.get("selection") or {}).get("pick") or [])
     seen = json.dumps(rows, sort_keys=True, default=str)

@@ -36,7 +36,7 @@ from journeys.models import (
     Step,
 )
 from journeys.permissions import Permission
-from pages import guard, ui
+from pages import chart_text, guard, ui
 from pages import perspective_answers as answers
 from pages import widgets as w
 
@@ -557,8 +557,10 @@ def _curve_chart(frame: pd.DataFrame) -> alt.LayerChart:
 def _curve(ctx: Ctx, index: int) -> None:
     with st.container(key="pv_curve"):
         st.subheader(t("perspective.curve"), anchor=False)
-        st.altair_chart(_curve_chart(curve_frame(ctx, index)), width="stretch")
+        chart = chart_text.describe(_curve_chart(curve_frame(ctx, index)), t("perspective.curve"))
+        st.altair_chart(chart, width="stretch")
         st.caption(t("perspective.curve_caption"))
+        chart_text.data_table(chart, t("perspective.curve"))
 
 
 # ---------------------------------------------------------------- page

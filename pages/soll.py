@@ -25,7 +25,7 @@ from journeys.i18n import t
 from journeys.models import Family, Journey, JourneyKind, SollMeasure
 from journeys.permissions import Permission
 from journeys.soll import BarrierChange, SollComparison, compare
-from pages import guard, pii_guard, ui
+from pages import chart_text, guard, pii_guard, ui
 from pages import journey_extras as jx
 from pages import widgets as w
 from pages.soll_side import Ctx, side_by_side
@@ -445,7 +445,8 @@ def _maps(ctx: Ctx) -> None:
             show_member_lanes=True,
             dependencies=dependencies,
         )
-        ui.graphviz_chart(dot, key=f"soll_map_{journey.kind.value}")
+        alt = chart_text.journey_alt(journey, ctx.family.code, stages, ctx.services)
+        ui.graphviz_chart(dot, key=f"soll_map_{journey.kind.value}", alt=alt)
 
 
 # ---------------------------------------------------------------- page

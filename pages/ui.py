@@ -240,8 +240,12 @@ def _svg_image(svg: bytes, alt: str) -> str:
         width, height = (round(float(v) * _PX_PER_PT) for v in size.groups())
         dims = f' width="{width}" height="{height}"'
     data = base64.b64encode(svg).decode("ascii")
+    # The frame scrolls: keyboard users reach it with Tab and scroll it with the arrow
+    # keys (WCAG 2.1.1); its name says so.
+    frame = html.escape(t("accessibility.graph_frame"), quote=True)
     return (
-        f'<div class="zgraph"><img src="data:image/svg+xml;base64,{data}"'
+        f'<div class="zgraph" tabindex="0" role="group" aria-label="{frame}">'
+        f'<img src="data:image/svg+xml;base64,{data}"'
         f' alt="{html.escape(alt, quote=True)}"{dims}></div>'
     )
 

@@ -89,6 +89,16 @@ def _seed_database(path: Path) -> None:
                 teams=[demo.DEMO_TEAM, E2E_TEAM] if role == "coach" else [],
                 sees_health=role == "coach",
             )
+        # A team lead holds two roles (Administration and Coach): the accessibility check
+        # visits every page with the navigation a team lead sees.
+        storage.access.create_user(
+            db,
+            e2e_username("teamleitung"),
+            E2E_PASSWORD,
+            ["admin", "coach"],
+            teams=[demo.DEMO_TEAM, E2E_TEAM],
+            sees_health=True,
+        )
     finally:
         db.conn.close()
 

@@ -1,7 +1,7 @@
 """What a page draws with Graphviz, as the browser receives it.
 
 ``ui.graphviz_chart`` sends the SVG that Graphviz rendered on the server as an image
-(``<div class="zgraph"><img src="data:image/svg+xml;base64,…" alt="…"></div>`` in an
+(``<div class="zgraph" …><img src="data:image/svg+xml;base64,…" alt="…"></div>`` in an
 ``st.html`` block); ``drawings(at)`` returns those SVG texts of an AppTest run, in page
 order, and ``drawing_alts(at)`` their text alternatives. ``from drawing_support import …``.
 """
@@ -15,7 +15,7 @@ import re
 from streamlit.testing.v1 import AppTest
 
 _IMAGE = re.compile(
-    r'<div class="zgraph"><img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"'
+    r'<div class="zgraph"[^>]*><img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"'
 )
 
 

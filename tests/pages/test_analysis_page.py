@@ -76,7 +76,15 @@ def _taxonomy(path: Path) -> Any:
 
 
 def _first_table(at: AppTest) -> pd.DataFrame:
-    return at.dataframe[0].value
+    """The page's first table, after the chart's own figures (its text alternative, the
+    table folded away under each chart: ``pages/chart_text.py``)."""
+    behind_charts = {
+        id(table)
+        for box in at.expander
+        if box.label == t("accessibility.table_any")
+        for table in box.dataframe
+    }
+    return next(table.value for table in at.dataframe if id(table) not in behind_charts)
 
 
 def _no_error(at: AppTest) -> None:
