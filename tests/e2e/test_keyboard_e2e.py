@@ -237,12 +237,22 @@ def test_an_analyst_changes_a_filter_and_downloads_a_table_by_keyboard(
     page.goto(f"{streamlit_server}/auswertung")
     login(page, "analyst")
     start_at_top(page)
+    # The filter sits in a popover of the filter row: Enter opens it, Tab reaches the switch.
+    opener = t(
+        "analysis_filter.button",
+        label=t("analysis_filter.archived_short"),
+        value=t("analysis_filter.archived_in"),
+    )
+    tab_to(page, name=opener)
+    page.keyboard.press("Enter")
     switch = page.locator(".st-key-an_archived").get_by_role("checkbox")
+    expect(switch).to_be_visible()
     was = switch.is_checked()
     tab_to(page, key="an_archived", tag="INPUT")
     page.keyboard.press("Space")  # a switch: Space turns it over
     after(page)
     expect(switch).to_be_checked(checked=not was)
+    page.keyboard.press("Escape")  # closes the popover; the focus goes on in the page
     with page.expect_download() as download:
         tab_to(page, key="an_csv_")
         page.keyboard.press("Enter")
