@@ -12,6 +12,7 @@ import streamlit as st
 
 from journeys import accounts, storage
 from journeys.accounts import AccessSettings
+from journeys.errors import InputError
 from journeys.i18n import t
 from journeys.permissions import Permission, User, UserRole
 from journeys.storage.access import Account
@@ -90,7 +91,7 @@ def new_account_form() -> None:
     with st.form("users_new", clear_on_submit=False):
         username = st.text_input(t("access.username"), key=f"{new}_username")
         display_name = st.text_input(t("access.display_name"), key=f"{new}_display")
-        roles = _role_select(f"{new}_roles", [UserRole.COACH])
+        roles = _role_select(f"{new}_roles", [])  # no role given unasked (least privilege)
         teams = _team_select(f"{new}_teams", [])
         sees_health = st.checkbox(
             t("access.users.sees_health"),
@@ -109,6 +110,8 @@ def new_account_form() -> None:
     if not submitted:
         return
     with ui.saving(t("access.users.created", username=username.strip())) as attempt:
+        if not roles:
+            raise InputError(t("access.users.roles_missing"))
         if not sso_only:
             accounts.check_password(password, username, repeated)
         user = storage.access.create_user(

@@ -307,6 +307,7 @@ def test_an_admin_creates_an_account_that_can_sign_in(demo_db: Database) -> None
 def test_a_too_short_password_is_refused_in_german(demo_db: Database) -> None:
     at, _ = open_users(demo_db)
     at.text_input(key="users_new_username").input("a.yilmaz")
+    at.multiselect(key="users_new_roles").set_value([UserRole.COACH])
     at.text_input(key="users_new_pw").input("kurz")
     at.text_input(key="users_new_pw2").input("kurz")
     submit(at, t("access.users.create"))

@@ -75,7 +75,7 @@ def keys_of(at: AppTest, p: str) -> list[str]:
 EMPTY_ACCOUNT = {
     "username": "",
     "display": "",
-    "roles": [UserRole.COACH],  # the form's default role
+    "roles": [],  # no role preselected: an account gets only what is chosen
     "teams": [],
     "health": False,
     "sso_only": False,
@@ -96,6 +96,10 @@ def test_after_konto_angelegt_the_new_account_form_is_empty(demo_db: Database) -
     at.text_input(key="users_new_r1_username").input("k.neu")
     at.text_input(key="users_new_r1_pw").input(PASSWORD)
     at.text_input(key="users_new_r1_pw2").input(PASSWORD)
+    submit(at, t("access.users.create"))
+    assert t("access.users.roles_missing") in " ".join(e.value for e in at.error)
+    assert storage.access.find_user(demo_db, "k.neu") is None
+    at.multiselect(key="users_new_r1_roles").set_value([UserRole.COACH])
     submit(at, t("access.users.create"))
     second = storage.access.verify_login(demo_db, "k.neu", PASSWORD)
     assert (second.roles, second.teams, second.sees_health) == ([UserRole.COACH], [], False)
