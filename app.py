@@ -37,13 +37,8 @@ class PageSpec:
     default: bool = False
 
     def page(self) -> st.Page:
-        return st.Page(
-            self.path,
-            title=t(self.title_key),
-            icon=self.icon,
-            url_path=self.url_path,
-            default=self.default,
-        )
+        """The page at its own address (``/`` is the hidden start page: ``navigation``)."""
+        return st.Page(self.path, title=t(self.title_key), icon=self.icon, url_path=self.url_path)
 
 
 PAGES: list[PageSpec] = [
@@ -162,10 +157,26 @@ PAGES: list[PageSpec] = [
 
 
 def navigation(specs: list[PageSpec]) -> dict[str, list[st.Page]]:
-    """The pages grouped by section, in the order of ``PAGES``."""
+    """The pages grouped by section, in the order of ``PAGES``, behind a hidden start page.
+
+    Streamlit answers its default page only at ``/``: its own address (a coach's
+    ``/familien``, a guest's ``/teilnehmen`` opened again from the QR code) showed the
+    English "Page not found" dialog. So the default is a hidden start page that opens the
+    user's first page under its own address, with the query kept (``/?familie=…``); every
+    listed page then answers at its address, on a reload and in a link.
+    """
+    first = specs[0].path
+
+    def start() -> None:
+        st.switch_page(first, query_params=st.query_params.to_dict())
+
+    start_page = st.Page(
+        start, title=t(specs[0].title_key), url_path="start", default=True, visibility="hidden"
+    )
     sections: dict[str, list[st.Page]] = {}
     for spec in specs:
         sections.setdefault(t(spec.section_key), []).append(spec.page())
+    sections[next(iter(sections))].insert(0, start_page)
     return sections
 
 

@@ -105,8 +105,10 @@ def gate(url_paths: Iterable[str] = (), home: Callable[[User], str] | None = Non
 
 
 def _show_sign_in_only(url_paths: list[str]) -> None:
-    """A navigation with nothing but the sign-in screen, under every page address."""
-    paths = [p for p in url_paths if p] or ["anmelden"]
+    """A navigation with nothing but the sign-in screen, at ``/`` and under every page
+    address (Streamlit answers its default page only at ``/``, so the default is a page
+    of its own: every app address then finds its sign-in screen without a dialog)."""
+    paths = ["anmelden", *(p for p in url_paths if p and p != "anmelden")]
     pages = [
         st.Page(
             sign_in_screen,
@@ -169,7 +171,8 @@ def sign_in_screen() -> None:
 
 def _first_admin_form() -> None:
     if (user := first_start.first_admin_form()) is not None:  # pages/first_start.py
-        _signed_in(user)
+        # On to "Benutzer", where the welcome text sends the first administrator next.
+        _signed_in(user, target=f"/{first_start.NEXT_PAGE}")
 
 
 def _login_form() -> None:
@@ -233,18 +236,18 @@ def _guest_form() -> None:
     _hand_over(guest, ticket)
 
 
-def _hand_over(user: User, ticket: str) -> None:
+def _hand_over(user: User, ticket: str, target: str = "") -> None:
     _audit(storage.audit.ANMELDUNG, user.username, t("access.audit_login"))
-    browser_session.hand_over(ticket, _home(user) if _home is not None else "")
+    browser_session.hand_over(ticket, _home(user) if _home is not None else "", target=target)
 
 
-def _signed_in(user: User) -> None:
+def _signed_in(user: User, *, target: str = "") -> None:
     """Hand the checked sign-in of an account to the browser's cookie (see the module text)."""
     assert user.id is not None
     nonce = browser_session.browser_nonce()
     if nonce is None:
         return
-    _hand_over(user, storage.tickets.issue(ui.db(), nonce, user_id=user.id))
+    _hand_over(user, storage.tickets.issue(ui.db(), nonce, user_id=user.id), target)
 
 
 # ---------------------------------------------------------------- single sign-on

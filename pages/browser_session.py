@@ -76,20 +76,21 @@ def browser_id() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def hand_over(ticket: str, home: str = "") -> None:
+def hand_over(ticket: str, home: str = "", *, target: str = "") -> None:
     """Send the browser with its fresh ticket to the route that sets the session cookie.
 
-    ``home`` is the url path of the page this user's navigation opens at ``/``.
+    ``home`` is the url path of the page this user's navigation opens at ``/``; ``target``
+    (e.g. ``/benutzer``) a page to open instead of the address the browser asked for.
     """
-    query = urlencode({"ticket": ticket, "ziel": wanted_address(home)})
+    ziel = safe_target(target) if target else wanted_address(home)
+    query = urlencode({"ticket": ticket, "ziel": ziel})
     navigate(f"{TICKET_PATH}?{query}")
 
 
 def wanted_address(home: str = "") -> str:
     """The page (with its query, e.g. ``/reise?familie=…``) to open after signing in.
 
-    Streamlit serves the first page of a navigation only at ``/`` (its own address would
-    answer "Page not found"), so the address of ``home`` becomes ``/``.
+    The address of ``home`` becomes ``/`` (the hidden start page opens it, app.py).
     """
     path = urlparse(st.context.url or "").path or "/"
     if home and path.rstrip("/").rsplit("/", 1)[-1] == home:

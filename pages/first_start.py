@@ -18,6 +18,8 @@ from journeys.permissions import User
 from pages import ui
 
 EMPTY, DEMO = "leer", "demo"
+# Where the first administrator goes next (the welcome text says so): accounts and teams.
+NEXT_PAGE = "benutzer"
 
 
 def first_admin_form() -> User | None:
