@@ -34,6 +34,7 @@ from e2e_support import (
     wait_until_idle,
 )
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = pytest.mark.e2e
 
@@ -51,9 +52,11 @@ STREAMLIT_ENGLISH = (
     "Hide password text", "Increment", "Decrement", "Remove", "Clear value", "Close",
     "Show/hide columns", "Sort ascending", "Sort descending", "Previous month",
     "Next month", "Choose", "Selected", "Copy to clipboard", "Made with Streamlit",
-    "January", "February", "March", "May", "June", "July", "October", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
-    "Friday", "Saturday", "Sunday", "Skip to main content", "Delete", "Error", "Stop",
-    "Rerun", "Dismiss", "Please wait", "Open", "Deploy", "Settings",
+    "January", "February", "March", "May", "June", "July", "October", "December",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Skip to main content", "Delete", "Error", "Stop",
+    "Rerun", "Dismiss", "Please wait", "Open", "Deploy", "Settings", "Vega visualization",
+    "Selected values", "Copy Vega-Lite spec", "file upload",
 )  # fmt: skip
 _ENGLISH = re.compile("|".join(rf"(?<![\w-]){re.escape(s)}(?![\w])" for s in STREAMLIT_ENGLISH))
 # Weekday heads of a German calendar: Monday first, "M D M D F S S" or "Mo Di …".
@@ -172,10 +175,14 @@ def _hover_toolbars(page: Page, findings: Findings, where: str) -> None:
     for element in _visible(page.locator(selector))[:6]:
         element.scroll_into_view_if_needed()
         element.hover()
-        toolbar = page.locator('[data-testid="stElementToolbar"]').filter(visible=True)
+        container = element.locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]")
+        toolbar = container.locator('[data-testid="stElementToolbar"] button')
         findings.look(page, where)
-        for button in _visible(toolbar.locator("button")):
-            button.hover()
+        for button in _visible(toolbar):
+            try:  # another element's canvas may lie over a button: its label is read anyway
+                button.hover(timeout=3_000)
+            except PlaywrightTimeoutError:
+                continue
             page.wait_for_timeout(150)  # a tooltip appears after a short delay
             findings.look(page, where)
         page.mouse.move(1, 1)
@@ -183,10 +190,13 @@ def _hover_toolbars(page: Page, findings: Findings, where: str) -> None:
 
 def _look_everywhere(page: Page, findings: Findings, where: str) -> None:
     findings.look(page, where)
-    for expander in _visible(
-        page.locator('[data-testid="stExpander"] details:not([open]) > summary')
-    ):
-        expander.click()
+    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
+    for expander in _visible(closed):
+        try:  # an expander under a sticky element stays closed; its summary was read
+            expander.click(timeout=5_000)
+        except PlaywrightTimeoutError:
+            continue
+        wait_until_idle(page)
     tabs = _visible(page.locator('[data-testid="stTabs"] [role="tab"]'))
     for tab in tabs or [None]:
         if tab is not None and tab.is_visible():
@@ -305,8 +315,9 @@ def test_a_workshop_guest_sees_only_german(
         _check_page(facilitator, findings, "coach › /workshop mit offenem Workshop")
 
         guest = guest_context.new_page()
-        guest.goto(f"{streamlit_server}/teilnehmen")
-        wait_for_sign_in(guest)
+        guest.goto(f"{streamlit_server}/teilnehmen")  # opens the guest tab of the sign-in
+        guest.wait_for_selector('[data-testid="stTabs"]')
+        wait_until_idle(guest)
         guest.get_by_role("tab", name="Als Gast am Workshop teilnehmen").click()
         _check_page(guest, findings, "Gast › Anmeldung")
         guest.get_by_label("Workshop-Code", exact=True).fill(code)
