@@ -185,7 +185,25 @@ def _hover_toolbars(page: Page, findings: Findings, where: str) -> None:
                 continue
             page.wait_for_timeout(150)  # a tooltip appears after a short delay
             findings.look(page, where)
+            if button.get_attribute("aria-label") in OPENING_BUTTONS:
+                _open_from_toolbar(page, button, findings, where)
         page.mouse.move(1, 1)
+
+
+# Toolbar buttons that open something to read (menus, a search field, the data of a
+# chart); downloads and full screen are read by their labels only.
+OPENING_BUTTONS = ("Suchen", "Spalten ein-/ausblenden", "Daten anzeigen")
+
+
+def _open_from_toolbar(page: Page, button: Locator, findings: Findings, where: str) -> None:
+    try:
+        button.click(timeout=3_000)
+    except PlaywrightTimeoutError:
+        return
+    page.wait_for_timeout(300)  # a menu or dialog opens with a short animation
+    findings.look(page, where)
+    findings.opened += 1
+    _close_popups(page)
 
 
 def _look_everywhere(page: Page, findings: Findings, where: str) -> None:
