@@ -56,7 +56,7 @@ STREAMLIT_ENGLISH = (
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "Skip to main content", "Delete", "Error", "Stop",
     "Rerun", "Dismiss", "Please wait", "Open", "Deploy", "Settings", "Vega visualization",
-    "Selected values", "Copy Vega-Lite spec", "file upload",
+    "Selected values", "Copy Vega-Lite spec", "file upload", "(index)",
 )  # fmt: skip
 _ENGLISH = re.compile("|".join(rf"(?<![\w-]){re.escape(s)}(?![\w])" for s in STREAMLIT_ENGLISH))
 # Weekday heads of a German calendar: Monday first, "M D M D F S S" or "Mo Di …".
