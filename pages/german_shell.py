@@ -64,7 +64,8 @@ _SCRIPT = """(() => {
         if (en.test(core)) { de = core.replace(en, replacement); break; }
       }
     }
-    return de === null || de === core ? null : text.replace(core, de);
+    // A function, so that a "$" in what Streamlit shows is never read as a pattern.
+    return de === null || de === core ? null : text.replace(core, () => de);
   };
   const fixText = (node) => {
     const de = german(node.nodeValue);
