@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from barriers.taxonomy import Taxonomy
+from journeys import formats
 from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 
@@ -1218,9 +1219,7 @@ def _format_number(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     number = float(value)  # type: ignore[arg-type]
-    if number == int(number):
-        return f"{int(number):,}".replace(",", ".")
-    return f"{number:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return formats.number(number, decimals=0 if number == int(number) else 1)
 
 
 def _format_share(value: float) -> str:

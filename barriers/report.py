@@ -50,7 +50,7 @@ from barriers.report_order import (
 )
 from barriers.service_side import service_side
 from barriers.taxonomy import Taxonomy
-from journeys import storage
+from journeys import formats, storage
 from journeys.i18n import t
 from journeys.models import Arrival, Month
 
@@ -709,8 +709,7 @@ def _method(
 
 def _month(value: str) -> str:
     """ "2025-03" as "März 2025"."""
-    year, month = value.split("-")
-    return f"{t(f'report.month.m{int(month):02d}')} {year}"
+    return formats.month_label(value)
 
 
 __all__ = [

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from journeys import restore_guard, safety_copies, storage
+from journeys import formats, restore_guard, safety_copies, storage
 from journeys.errors import InputError
 from journeys.i18n import t
 from journeys.storage import backup as sql
@@ -76,7 +76,7 @@ class BackupReport:
             t(
                 "backup.report.file",
                 path=self.path,
-                mb=f"{self.size_bytes / 1_048_576:.1f}".replace(".", ","),
+                mb=formats.number(self.size_bytes / 1_048_576, decimals=1),
             )
         ]
         if not self.readable:

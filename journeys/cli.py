@@ -28,6 +28,7 @@ from journeys import (
     paths,
     storage,
 )
+from journeys.cli_german import german_argparse
 from journeys.errors import InputError, ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import ConsentPurpose
@@ -53,6 +54,7 @@ def _db_argument(parser: argparse.ArgumentParser) -> None:
         "--db",
         type=Path,
         default=None,
+        metavar="DATENBANK",
         help=f"Pfad der Datenbank (Standard: $ZUGANGSATLAS_DB oder {paths.default_db_path()})",
     )
 
@@ -416,7 +418,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; German message and exit code 1 on a problem the user can fix."""
-    args = build_parser().parse_args(argv)
+    with german_argparse():  # "Aufruf:", "Optionen", "-h" and every argparse error in German
+        args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)

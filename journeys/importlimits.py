@@ -31,6 +31,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from journeys import formats
 from journeys.i18n import t
 
 MEGABYTE = 1024 * 1024
@@ -47,7 +48,7 @@ P = TypeVar("P")
 
 def number(value: int) -> str:
     """A whole number as a German reader writes it: 6.999.800."""
-    return f"{value:,}".replace(",", ".")
+    return formats.number(value)
 
 
 def _file(name: str) -> str:

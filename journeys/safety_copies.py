@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from sqlite_utils import Database
 
-from journeys import storage
+from journeys import formats, storage
 from journeys.errors import InputError, NotFoundError
 from journeys.i18n import t
 from journeys.storage import audit
@@ -53,7 +53,7 @@ class SafetyCopy:
         return self.path.name
 
     def size_label(self) -> str:
-        return f"{self.size_bytes / 1_048_576:.1f} MB".replace(".", ",")
+        return formats.megabytes(self.size_bytes)
 
     def created_label(self) -> str:
         return f"{self.created:%d.%m.%Y %H:%M}"

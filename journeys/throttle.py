@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from journeys import formats
 from journeys.i18n import t
 
 CLIENT = "client"
@@ -108,7 +109,7 @@ def wait_text(until: datetime, now: datetime) -> str:
     """German: how long to wait ("30 Sekunden", "1 Minute", "4 Minuten")."""
     seconds = max(1, math.ceil((until - now).total_seconds()))
     if seconds < 120:
-        return t("signin.seconds_one") if seconds == 1 else t("signin.seconds", n=seconds)
+        return formats.counted(seconds, "signin.seconds_one", "signin.seconds")
     minutes = math.ceil(seconds / 60)
     return t("signin.minutes", n=minutes)
 

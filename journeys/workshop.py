@@ -26,7 +26,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from barriers.taxonomy import Taxonomy
-from journeys import storage
+from journeys import formats, storage
 from journeys.archetypes import (
     Archetype,
     archetype_from_aggregate,
@@ -100,10 +100,7 @@ def month_label(month: str | None) -> str:
     """ "2027-03" as "März 2027"; empty for no month."""
     if not month:
         return ""
-    year, number = month.split("-")
-    return t(
-        "workshop.month_label", month=t("workshop.months").split(",")[int(number) - 1], year=year
-    )
+    return formats.month_label(month)
 
 
 # ---------------------------------------------------------------- shared look-ups

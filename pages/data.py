@@ -30,6 +30,7 @@ from barriers.export import csv_bytes
 from journeys import (
     eventlog,
     exchange,
+    formats,
     importlimits,
     importrunner,
     sheetimport,
@@ -80,8 +81,8 @@ def upload_hash(upload: Any) -> str:
 def size_text(size: int) -> str:
     """A file size as a German reader writes it: "3,4 MB", "12 KB"."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-    return f"{max(1, round(size / 1024))} KB"
+        return formats.megabytes(size)
+    return f"{formats.number(max(1, round(size / 1024)))} KB"
 
 
 def recall(slot: str, key: tuple[Any, ...]) -> Any:

@@ -22,7 +22,7 @@ from typing import Any
 import streamlit as st
 
 from barriers.taxonomy import Taxonomy
-from journeys import journeymap, storage, visibility
+from journeys import formats, journeymap, storage, visibility
 from journeys.errors import NotFoundError, ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import (
@@ -187,7 +187,7 @@ def _steps_section(ctx: Ctx) -> None:
 
 def _count(key: str, n: int) -> str:
     """``1 Schritt`` / ``3 Schritte``: German singular and plural."""
-    return t(f"{key}_one") if n == 1 else t(f"{key}_other", n=n)
+    return formats.counted(n, f"{key}_one", f"{key}_other")
 
 
 def _step_title(ctx: Ctx, step: Step, index: int) -> str:

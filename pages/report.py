@@ -29,7 +29,7 @@ from barriers.report import (
 )
 from barriers.report_formats import FILE_SUFFIX, FORMATS, MEDIA_TYPES
 from barriers.report_formats.markdown import escape
-from journeys import storage
+from journeys import formats, storage
 from journeys.errors import ZugangsatlasError, field_label, german_reason
 from journeys.i18n import has, t
 from journeys.permissions import Permission
@@ -77,7 +77,7 @@ def _months() -> list[str]:
 
 def _month_label(month: str) -> str:
     """ "2025-03" as "März 2025"."""
-    return f"{t(f'report.month.m{int(month[5:7]):02d}')} {month[:4]}"
+    return formats.month_label(month)
 
 
 def _messages(exc: ValidationError) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journeys import erasure, safety_copies
+from journeys import erasure, formats, safety_copies
 from journeys.i18n import t
 from pages import guard, ui
 from pages.widgets import md
@@ -44,7 +44,7 @@ def copies_section() -> None:
         st.success(t("safety_copies.page.none"), icon=":material/check:")
         return
     total = sum(c.size_bytes for c in copies)
-    size = f"{total / 1_048_576:.1f} MB".replace(".", ",")
+    size = formats.megabytes(total)
     st.text(t("safety_copies.page.count", n=len(copies), size=size))
     past = [c.name for c in copies if c.past_retention(months)]
     if past:

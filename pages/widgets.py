@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from streamlit.errors import StreamlitPageNotFoundError
 
 from barriers.taxonomy import Barrier, Taxonomy
-from journeys import storage
+from journeys import formats, storage
 from journeys.errors import ZugangsatlasError, german_messages
 from journeys.i18n import t
 from journeys.models import Family, HouseholdType
@@ -72,8 +72,7 @@ def no_links(text: str) -> str:
 
 def month_label(month: str) -> str:
     """``2025-03`` as ``März 2025``."""
-    year, number = month.split("-")
-    return f"{t(f'widgets.months.{int(number)}')} {year}"
+    return formats.month_label(month)
 
 
 def first_day(month: str) -> date:
@@ -126,7 +125,7 @@ def month_picker(
             label,
             list(range(1, 13)),
             key=month_key,
-            format_func=lambda n: t(f"widgets.months.{n}"),
+            format_func=formats.month_name,
             **(callbacks or {}),
         )
     with right:

@@ -22,7 +22,7 @@ import streamlit as st
 
 from barriers.perspective import questions_for_step
 from barriers.taxonomy import Barrier, Taxonomy
-from journeys import storage, visibility
+from journeys import formats, storage, visibility
 from journeys import workshop as wsd
 from journeys.errors import NotFoundError
 from journeys.i18n import t
@@ -520,7 +520,7 @@ def dots(votes: int) -> str:
 
 def vote_text(votes: int) -> str:
     """``1 Punkt``, ``3 Punkte``."""
-    return t("workshop_pages.votes_one") if votes == 1 else t("workshop_pages.votes", n=votes)
+    return formats.counted(votes, "workshop_pages.votes_one", "workshop_pages.votes")
 
 
 def ranking_lines(taxonomy: Taxonomy, ranked: list[RankedBarrier], limit: int | None = None) -> str:

@@ -162,6 +162,8 @@ def test_help_is_german_outside_the_checkout(installed: Installed) -> None:
     done = installed.run(installed.bin("zugangsatlas"), "--help")
     assert done.returncode == 0, done.stderr
     assert "Zugangsbarrieren in Hilfeverläufen von Familien" in done.stdout
+    assert done.stdout.startswith("Aufruf: zugangsatlas")  # argparse's own texts too
+    assert "Optionen:" in done.stdout and "options:" not in done.stdout
     assert t("launch.help") in done.stdout and t("backup.cli.backup_help") in done.stdout
     # The interpreter of the fresh environment imports the installed copy, not this folder.
     where = installed.run(

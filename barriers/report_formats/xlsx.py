@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from barriers.disclosure import SYMBOL
 from barriers.export import FORMULA_START
 from barriers.report_formats._tables import PrintedTable, cell_value, is_share, printed_table
+from journeys import formats
 from journeys.i18n import has, t
 
 if TYPE_CHECKING:
@@ -90,13 +91,12 @@ def sheet_name(title: str, taken: Iterable[str]) -> str:
 
 
 def _german_date(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value is not None else ""
+    return formats.day(value) if value is not None else ""
 
 
 def _month(value: str) -> str:
     """ "2025-03" as "März 2025" (the month names of the report)."""
-    year, month = value.split("-")
-    return f"{t(f'report.month.m{int(month):02d}')} {year}"
+    return formats.month_label(value)
 
 
 def _period(report: CommitteeReport) -> str:
