@@ -30,7 +30,7 @@ from barriers import analysis, export, first_view, graphs, provenance
 from barriers.analysis import AnalysisFilter, Facts
 from barriers.provenance import Provenance
 from barriers.taxonomy import Taxonomy
-from journeys import journeymap, storage, visibility
+from journeys import formats, journeymap, storage, visibility
 from journeys.i18n import t
 from journeys.models import Role, Service, TagStatus
 from journeys.permissions import Permission
@@ -277,8 +277,8 @@ def may_drill() -> bool:
 
 
 def number(value: int) -> str:
-    """A whole number the German way: ``21.569``."""
-    return f"{int(value):,}".replace(",", ".")
+    """A whole number the German way: ``21.569`` (Babel, journeys/formats.py)."""
+    return formats.number(int(value))
 
 
 def german_month(month: str) -> str:
