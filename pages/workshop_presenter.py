@@ -13,10 +13,12 @@ back to the facilitator's page.
 
 One screen, at 1280×720 as at 1920×1080 (the type grows with the window): the title and
 the number of participants in one line, the step controls, then the step beside what the
-room found and the ranking. While the room joins (the first step, until the presenter
-moves on or hides it) the join column with the address, the code and the QR code of the
-join link (pages/join_panel.py, 42 % of the window height) stands beside the step; once
-the room works only the code is shown, and "QR-Code zeigen" (key Q) brings the column back.
+room found and the ranking (at most ``FOUND_ROWS`` and ``RANKING_ROWS`` lines; the rest is
+on the facilitator's page, and the projector says how many more). While the room joins
+(the first step, until the presenter moves on or hides it) the join column with the
+address, the code and the QR code of the join link (pages/join_panel.py) stands beside
+the step, with what the room found below the step; once the room works only the code is
+shown, and "QR-Code zeigen" (key Q) brings the column back.
 
 The style sheet (``pages/workshop_style.py``) is fixed text built from constants only; user
 text (workshop title, labels, ideas, the family's words) goes through ``st.markdown``
@@ -34,14 +36,18 @@ from journeys.workshop import ItemKind, Workshop, WorkshopStatus
 from pages import guard, join_panel, ui
 from pages import widgets as w
 from pages import workshop_widgets as ww
-from pages.workshop_projected import projected_step
+from pages.workshop_projected import capped, projected_step
 from pages.workshop_style import presenter_css
 
 user = guard.require(Permission.WORKSHOP_RUN)
 
 SCOPE = "wp_move"
 PICK = "wp_pick"
-RANKING_ROWS = 8
+# What fits beside the step at 1280×720 in type readable from the back; the rest is on the
+# facilitator's laptop, and the projector says how many more there are.
+RANKING_ROWS = 5
+FOUND_ROWS = 4
+FOUND_ROWS_JOINING = 3
 
 # ---------------------------------------------------------------- which workshop
 
@@ -168,24 +174,26 @@ def _header(workshop: Workshop, participants: int) -> None:
         st.markdown(w.md(t("workshop_pages.participants_count", n=participants)))
 
 
-def _found(workshop_id: int, step_id: int) -> None:
-    """What the room found at this step: observations, ideas, measures."""
+def _found(workshop_id: int, step_id: int, rows: int) -> None:
+    """What the room found at this step: observations, ideas, measures (at most ``rows``
+    lines each, so that it fits the screen beside the step)."""
     taxonomy = ui.taxonomy()
     items = ww.items_at(workshop_id, step_id)
     participants = ww.participants_of(workshop_id)
     with st.container(key="wp_found"):
         st.markdown(f"### {w.md(t('workshop_pages.found_heading'))}")
         ww.bullet_list(
-            ww.observation_lines(taxonomy, items, participants), t("workshop_pages.found_none")
+            capped(ww.observation_lines(taxonomy, items, participants), rows),
+            t("workshop_pages.found_none"),
         )
         ideas = ww.text_lines(items, ItemKind.IDEE, participants)
         measures = ww.text_lines(items, ItemKind.MASSNAHME, participants)
         if ideas:
             st.markdown(f"**{w.md(t('workshop_pages.ideas_heading'))}**")
-            ww.bullet_list(ideas, "")
+            ww.bullet_list(capped(ideas, rows), "")
         if measures:
             st.markdown(f"**{w.md(t('workshop_pages.measures_heading'))}**")
-            ww.bullet_list(measures, "")
+            ww.bullet_list(capped(measures, rows), "")
 
 
 def _ranking(workshop_id: int) -> None:
@@ -215,20 +223,26 @@ def present(workshop_id: int) -> None:
         return
     room_joins = joining(workshop)
     _navigation(workshop, sc.view.number, sc.view.total, joining=room_joins)
-    # Joining: the QR code large beside the step. Working: what the room found beside it.
-    step, side = st.columns([3, 2], gap="large")
+    # Joining: the QR code beside the step, what the room found below it (the ranking
+    # follows once the room works). Working: what the room found and the ranking beside it.
+    if room_joins:
+        step, side = st.columns([2, 1], gap="large")
+        with step:
+            projected_step(sc.view, key="wp_step")
+            _found(workshop_id, sc.step_id, FOUND_ROWS_JOINING)
+            votes = storage.workshops.vote_count(ui.db(), workshop_id)
+            if votes:
+                with st.container(key="wp_ranking_waits"):
+                    st.markdown(w.md(t("workshop_pages.ranking_after_join", n=votes)))
+        with side, st.container(key="wp_join"):
+            join_panel.projector_join(workshop.join_code)
+        return
+    step, side = st.columns([1, 1], gap="large")
     with step:
         projected_step(sc.view, key="wp_step")
-        if room_joins:
-            _found(workshop_id, sc.step_id)
-            _ranking(workshop_id)
     with side:
-        if room_joins:
-            with st.container(key="wp_join"):
-                join_panel.projector_join(workshop.join_code)
-        else:
-            _found(workshop_id, sc.step_id)
-            _ranking(workshop_id)
+        _found(workshop_id, sc.step_id, FOUND_ROWS)
+        _ranking(workshop_id)
 
 
 @st.fragment(run_every=ww.REFRESH_SECONDS)

@@ -17,6 +17,14 @@ from pages import widgets as w
 from pages import workshop_widgets as ww
 
 
+def capped(lines: list[str], rows: int) -> list[str]:
+    """At most ``rows`` lines; the last says how many more the facilitator's laptop shows."""
+    if len(lines) <= rows:
+        return lines
+    more = len(lines) - rows + 1
+    return [*lines[: rows - 1], w.md(t("workshop_pages.more_on_laptop", n=more))]
+
+
 def facets(view: wsd.PresenterStep) -> list[tuple[str, str]]:
     """The family's perspective at the step: (heading, text) of each facet with text."""
     pairs = [

@@ -93,6 +93,7 @@ def test_facilitator_and_projector_follow_the_room_and_the_step_fits_the_window(
         window_shot(presenter, "workshop-room-1280x720-step2")
         inside_window(presenter, presenter.locator(".st-key-wp_step"), "der Schritt")
         inside_window(presenter, found, "die Funde")
+        inside_window(presenter, presenter.locator(".st-key-wp_ranking"), "die Rangfolge")
 
         # The projector moves on (its button); the facilitator's page follows, and its
         # Weiter then goes exactly one step further: from 3 to 4.
@@ -170,6 +171,7 @@ def test_facilitator_and_projector_follow_the_room_and_the_step_fits_the_window(
         window_shot(presenter, "workshop-room-1920x1080-step4")
         inside_window(presenter, presenter.locator(".st-key-wp_step"), "der Schritt")
         inside_window(presenter, presenter.locator(".st-key-wp_found"), "die Funde")
+        inside_window(presenter, presenter.locator(".st-key-wp_ranking"), "die Rangfolge")
 
         # "QR-Code zeigen" brings the join view back for latecomers.
         presenter.locator(".st-key-wp_position").click()

@@ -19,10 +19,11 @@ from streamlit.testing.v1 import AppTest
 from journeys import demo, storage
 from journeys import workshop as wsd
 from journeys.archetypes import load_archetypes
+from journeys.i18n import t
 from journeys.models import Role
 from journeys.permissions import UserRole
 from journeys.workshop import ItemKind, Workshop, WorkshopItem
-from pages import workshop_style
+from pages import join_panel, workshop_style
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 FACILITATOR = str(PAGES / "workshop.py")
@@ -327,8 +328,12 @@ def test_dot_voting_stops_at_the_limit_with_a_german_message(
     click(participant, keys[0])
     assert participant.button(key=keys[0]).label == "Punkt geben"
     assert "Sie haben noch 1 von 2 Punkten." in texts(participant)
-    # The projector ranks the voted barrier first.
+    # While the room joins (QR code beside the step) the projector says a ranking waits;
+    # once the QR code is hidden it ranks the voted barrier first.
     presenter = open_as(db, PRESENTER, workshop=str(workshop.id))
+    assert t("workshop_pages.ranking_after_join", n=1) in texts(presenter)
+    presenter.session_state[join_panel.HIDDEN] = True
+    run(presenter)
     label = storage.get_taxonomy(db).barrier(keys[1][len("wj_v_") :].replace("__", ".")).label
     assert re.search(rf"1\. \*\*{re.escape(label)}\*\* ● 1 Punkt", texts(presenter))
 
@@ -482,3 +487,13 @@ def test_the_projector_shows_no_case_code_and_escapes_user_text(db: Database) ->
     assert not re.search(r"BG-[A-Z0-9]{6}", shown)
     assert "# \\<b\\>Team\\</b\\> \\*Süd\\*" in [m.value for m in presenter.markdown]
     assert "<b>" not in "".join(h.proto.body for h in presenter.get("html"))
+
+
+def test_the_projector_shows_at_most_its_rows_and_says_how_many_more() -> None:
+    from pages.workshop_projected import capped
+
+    lines = [f"Barriere {n}" for n in range(1, 8)]
+    shown = capped(lines, 4)
+    assert shown[:3] == lines[:3] and len(shown) == 4
+    assert shown[-1] == t("workshop_pages.more_on_laptop", n=4)  # 7 found: 3 shown, 4 more
+    assert capped(lines[:4], 4) == lines[:4]  # all fit: nothing said
