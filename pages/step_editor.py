@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import streamlit as st
 
-from journeys import storage
+from journeys import formats, storage
 from journeys.errors import NotFoundError
 from journeys.i18n import t
 from journeys.models import (
@@ -41,7 +41,7 @@ from pages.step_drafts import ASK, EDIT, EDITOR, EDITOR_SCOPE, PERSPECTIVE, ek
 
 CONFIRM = "journey_confirm_delete"  # id of the step waiting for delete confirmation
 NEW_SERVICE = save.NEW_SERVICE
-LONG_TEXT_LIMIT = f"{LONG_TEXT_MAX:_}".replace("_", ".")  # shown in the box, checked on save
+LONG_TEXT_LIMIT = formats.number(LONG_TEXT_MAX)  # shown in the box, checked on save
 
 ss = st.session_state
 
@@ -349,6 +349,7 @@ def _perspective(ctx: EditorView, sid: int | str) -> None:
                 placeholder=t("journey.text_limit", n=LONG_TEXT_LIMIT),
                 **keep,
             )
+            _too_long(t(f"journey.{field}_label"), ek(sid, field))
     feeling, quote = st.columns([2, 3])
     with feeling:
         w.emotion_slider(t("journey.emotion"), ek(sid, "emotion"), callbacks=keep)
@@ -360,6 +361,24 @@ def _perspective(ctx: EditorView, sid: int | str) -> None:
             help=t("journey.quote_help"),
             placeholder=t("journey.text_limit", n=LONG_TEXT_LIMIT),
             **keep,
+        )
+        _too_long(t("journey.quote"), ek(sid, "quote"))
+
+
+def _too_long(label: str, key: str) -> None:
+    """Say at once (when the field is left, before saving) that a text is over the limit,
+    and by how much: the placeholder that named the limit is gone once typing starts."""
+    length = len(str(st.session_state.get(key) or ""))
+    if length > LONG_TEXT_MAX:
+        st.warning(
+            t(
+                "journey.text_over",
+                field=label,
+                n=formats.number(length),
+                limit=LONG_TEXT_LIMIT,
+                over=formats.number(length - LONG_TEXT_MAX),
+            ),
+            icon=":material/warning:",
         )
 
 

@@ -334,7 +334,10 @@ def test_a_too_long_text_is_named_as_the_form_labels_it(db: Database, family: Fa
     run(at)
     # The limit is in the empty box before anything is typed.
     assert at.text_area(key=f"jse_{step.id}_sees").placeholder == "höchstens 2.000 Zeichen"
-    at.text_area(key=f"jse_{step.id}_sees").input("y" * 2001)
+    at.text_area(key=f"jse_{step.id}_sees").input("y" * 2310)
+    run(at)  # leaving the field: said at once, before saving, with how much is over
+    [warning] = at.warning
+    assert warning.value.startswith(f"{t('journey.sees_label')}: 2.310 Zeichen, 310 mehr")
     at.button(key=f"jse_{step.id}_save").click()
     run(at)
     [error] = at.error
