@@ -208,7 +208,8 @@ def account_teams(db: Database, names: Iterable[str]) -> list[str]:
 
     "team nord" for an existing "Team Nord" is that team, not a second one. A name not
     known yet follows the rules of the Teams tab (length, reserved names) and is registered
-    as a real team with an audit entry (the demo team's name registers the demo team).
+    as a real team with an audit entry (the demo team's name is kept as it is: the demo
+    data register it, as synthetic).
     Call inside the account's write transaction.
     """
     known = {name.casefold(): name for name in team_names(db)}
@@ -219,8 +220,7 @@ def account_teams(db: Database, names: Iterable[str]) -> list[str]:
             continue
         name = known.get(text.casefold())
         if name is None and text.casefold() == DEMO_TEAM.casefold():
-            ensure_demo_team(db)  # e.g. the first administrator as coach before the demo data
-            name = DEMO_TEAM
+            name = DEMO_TEAM  # reserved: registered (as synthetic) when demo data are written
         elif name is None:
             name = _clean_name(text)
             db.execute(

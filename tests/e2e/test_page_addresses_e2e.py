@@ -11,7 +11,7 @@ import re
 
 from e2e_support import PAGE_TIMEOUT_MS, login, screenshot
 from playwright.sync_api import Browser, Page, expect
-from workshop_support import PHONE, device, join, settled
+from room_support import PHONE, device, join, settled
 
 from journeys.i18n import t
 

@@ -17,7 +17,7 @@ import re
 
 from e2e_support import exception_texts, screenshot, wait_for_sign_in
 from playwright.sync_api import Browser, Page, expect
-from workshop_support import (
+from room_support import (
     LAPTOP,
     LIVE_MS,
     PHONE,

@@ -16,7 +16,7 @@ import re
 
 from e2e_support import exception_texts, screenshot
 from playwright.sync_api import Browser, expect
-from workshop_support import (
+from room_support import (
     LAPTOP,
     LIVE_MS,
     PHONE,

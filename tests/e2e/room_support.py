@@ -2,7 +2,7 @@
 projector and the phones, and what each of them does and shows.
 
 Shared by tests/e2e/test_workshop_room_e2e.py and tests/e2e/test_workshop_rejoin_e2e.py
-(``from workshop_support import join``). Waiting is for the expected text, within a few
+(``from room_support import join``). Waiting is for the expected text, within a few
 refresh intervals of the live views (``LIVE_MS``), never a sleep taken as proof.
 """
 
