@@ -13,7 +13,7 @@ back to the facilitator's page.
 
 One screen, at 1280×720 as at 1920×1080 (the type grows with the window): the title and
 the number of participants in one line, the step controls, then the step beside what the
-room found and the ranking (at most ``FOUND_ROWS`` and ``RANKING_ROWS`` lines; the rest is
+room found and the ranking (at most ``FOUND_ROWS`` and ``RANKING_ROWS`` entries; the rest is
 on the facilitator's page, and the projector says how many more). While the room joins
 (the first step, until the presenter moves on or hides it) the join column with the
 address, the code and the QR code of the join link (pages/join_panel.py) stands beside
@@ -45,9 +45,9 @@ SCOPE = "wp_move"
 PICK = "wp_pick"
 # What fits beside the step at 1280×720 in type readable from the back; the rest is on the
 # facilitator's laptop, and the projector says how many more there are.
-RANKING_ROWS = 5
-FOUND_ROWS = 4
-FOUND_ROWS_JOINING = 3
+RANKING_ROWS = 3
+FOUND_ROWS = 3
+FOUND_ROWS_JOINING = 2
 
 # ---------------------------------------------------------------- which workshop
 
@@ -197,9 +197,13 @@ def _found(workshop_id: int, step_id: int, rows: int) -> None:
 
 
 def _ranking(workshop_id: int) -> None:
+    """The top of the ranking; how many more barriers have dots is said in one line."""
     with st.container(key="wp_ranking"):
         st.markdown(f"### {w.md(t('workshop_pages.ranking_heading'))}")
         ww.show_ranking(ui.taxonomy(), workshop_id, RANKING_ROWS)
+        more = sum(1 for row in ww.ranking(workshop_id)[RANKING_ROWS:] if row.votes)
+        if more:
+            st.markdown(w.md(t("workshop_pages.more_ranked_on_laptop", n=more)))
 
 
 def present(workshop_id: int) -> None:
