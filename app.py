@@ -210,13 +210,15 @@ def refuse_requested_page(specs: list[PageSpec]) -> None:
         return
     st.session_state["_refused_shown"] = True
     roles = ", ".join(role.label for role in user.roles)
-    st.error(
-        f"**{t('guard.refused_title')}**: {t(spec.title_key)} · " + t("guard.refused", roles=roles),
-        icon=":material/block:",
+    st.session_state[REFUSAL] = f"**{t('guard.refused_title')}**: {t(spec.title_key)} · " + t(
+        "guard.refused", roles=roles
     )
 
 
+REFUSAL = "_refusal"  # said on the page that opens instead (not on the start page's switch)
 refuse_requested_page(PAGES)
 page = st.navigation(navigation(allowed_pages), expanded=True)  # admin pages not behind "View more"
+if page.url_path and (refusal := st.session_state.pop(REFUSAL, None)):
+    st.error(refusal, icon=":material/block:")
 st.sidebar.caption(t("common.privacy_footer"))
 page.run()

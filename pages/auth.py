@@ -26,7 +26,7 @@ import streamlit as st
 from journeys import accounts, pii, storage
 from journeys.errors import InputError, ZugangsatlasError
 from journeys.i18n import t
-from journeys.permissions import User
+from journeys.permissions import Permission, User
 from pages import browser_session, client, first_start, ui
 from pages.web_routes import SIGN_OUT_PATH, SIGNED_OUT_PARAM
 
@@ -171,8 +171,10 @@ def sign_in_screen() -> None:
 
 def _first_admin_form() -> None:
     if (user := first_start.first_admin_form()) is not None:  # pages/first_start.py
-        # On to "Benutzer", where the welcome text sends the first administrator next.
-        _signed_in(user, target=f"/{first_start.NEXT_PAGE}")
+        # Without case work (no coach role) on to "Benutzer", where the welcome text sends
+        # the first administrator next; a coach-administrator starts on the family list.
+        target = "" if user.may(Permission.CASES) else f"/{first_start.NEXT_PAGE}"
+        _signed_in(user, target=target)
 
 
 def _login_form() -> None:

@@ -115,10 +115,17 @@ def test_a_participant_adds_a_barrier_and_a_vote_and_the_projector_shows_them(
         expect(presenter.locator('[data-testid="stMain"]')).to_contain_text(
             f"{barrier_label} · ganze Familie · 1×", timeout=REFRESH_TIMEOUT_MS
         )
+        # While the QR code stands beside the step the projector counts the dots; the
+        # ranking itself follows once the QR code is hidden (it fits the screen then).
+        expect(presenter.locator(".st-key-wp_ranking_waits")).to_contain_text(
+            "Schon vergebene Punkte: 1", timeout=REFRESH_TIMEOUT_MS
+        )
+        expect(presenter.locator('[data-testid="stMain"]')).to_contain_text("Gruppe Kita")
+        presenter.get_by_role("button", name="QR-Code ausblenden").click()
+        wait_until_idle(presenter)
         expect(presenter.locator('[data-testid="stMain"]')).to_contain_text(
             "● 1 Punkt", timeout=REFRESH_TIMEOUT_MS
         )
-        expect(presenter.locator('[data-testid="stMain"]')).to_contain_text("Gruppe Kita")
         # Meanwhile the phone refreshed itself too, and stayed on the tab it was on.
         expect(participant.get_by_text("Sie haben noch 2 von 3 Punkten.")).to_be_visible()
         screenshot(presenter, "workshop-e2e-03-presenter-with-barrier-and-vote")

@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from auth_support import BROWSER_KEY, TOKEN_KEY
+from auth_support import BROWSER_KEY, TOKEN_KEY, sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
-from test_workshop_pages import JOIN, PRESENTER, TIMEOUT, click, join, open_as, run, texts
+from test_workshop_pages import JOIN, PRESENTER, TIMEOUT, click, join, run, texts
 
 from journeys import storage
 from journeys import workshop as wsd
@@ -23,6 +23,7 @@ from journeys.archetypes import load_archetypes
 from journeys.i18n import t
 from journeys.permissions import UserRole
 from journeys.workshop import Workshop
+from pages import join_panel
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 FIELD = "Name Ihrer Gruppe"  # the label's field on the Teilnehmen page
@@ -52,7 +53,12 @@ def give_dot(at: AppTest) -> None:
 
 
 def projector(db: Database, workshop: Workshop) -> str:
-    return texts(open_as(db, PRESENTER, workshop=str(workshop.id)))
+    """The projector once the room works (QR code hidden: the ranking is shown)."""
+    at = AppTest.from_file(PRESENTER, default_timeout=TIMEOUT)
+    sign_in(at, UserRole.COACH, db=db)
+    at.query_params["workshop"] = str(workshop.id)
+    at.session_state[join_panel.HIDDEN] = True
+    return texts(run(at))
 
 
 def found_a_barrier(db: Database, workshop: Workshop) -> None:
