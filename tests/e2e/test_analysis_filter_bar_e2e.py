@@ -107,7 +107,9 @@ def test_every_filter_is_in_the_first_screen_at_1280x720(
 
     page.get_by_role("button", name=t("analysis.filter.reset")).click()
     wait_until_idle(page)
-    expect(page.get_by_text(t("analysis.filter.none_active"), exact=True)).to_be_visible()
+    expect(page.get_by_text(t("analysis.filter.none_active"), exact=True)).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )
     assert exception_texts(page) == []
 
 
