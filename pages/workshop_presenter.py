@@ -200,8 +200,12 @@ def _ranking(workshop_id: int) -> None:
     """The top of the ranking; how many more barriers have dots is said in one line."""
     with st.container(key="wp_ranking"):
         st.markdown(f"### {w.md(t('workshop_pages.ranking_heading'))}")
-        ww.show_ranking(ui.taxonomy(), workshop_id, RANKING_ROWS)
-        more = sum(1 for row in ww.ranking(workshop_id)[RANKING_ROWS:] if row.votes)
+        ranked = ww.ranking(workshop_id)  # once per redraw: the lines and the count below
+        if not ranked:
+            st.info(t("workshop_pages.ranking_empty"))
+            return
+        st.markdown(ww.ranking_lines(ui.taxonomy(), ranked, RANKING_ROWS))
+        more = sum(1 for row in ranked[RANKING_ROWS:] if row.votes)
         if more:
             st.markdown(w.md(t("workshop_pages.more_ranked_on_laptop", n=more)))
 
