@@ -47,9 +47,11 @@ demo: $(BIN)/.installed
 run: $(BIN)/.installed graphviz demo
 	$(BIN)/streamlit run serve.py --server.port $(PORT)
 
+# The import contracts of pyproject.toml (docs/architecture.md): layers, no cycles.
 lint: $(BIN)/.installed
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --no-cache --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -1,7 +1,7 @@
 """Zugangsatlas: the entry point. Page setup, session defaults and the navigation.
 
 Every page is listed once in ``PAGES`` with the permission it needs
-(``journeys/permissions.py``); the navigation is built from that list.
+(``journeys/models/permissions.py``); the navigation is built from that list.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from journeys.i18n import t
+from journeys.models.permissions import Permission, User
 from journeys.paths import DATA_DIR
-from journeys.permissions import Permission, User
-from pages import a11y_style, auth
+from pages.session import auth, browser_session
+from pages.shared import a11y_style
+from pages.web import page_menu
 
 FAVICON = DATA_DIR / "favicon.svg"
 
@@ -63,6 +65,13 @@ PAGES: list[PageSpec] = [
         "nav.soll",
         ":material/compare_arrows:",
         "ist-soll",
+        Permission.CASES,
+    ),
+    PageSpec(
+        "pages/outreach.py",
+        "outreach.nav",
+        ":material/directions_walk:",
+        "aufsuchende-hilfe",
         Permission.CASES,
     ),
     PageSpec(
@@ -159,6 +168,9 @@ PAGES: list[PageSpec] = [
 def navigation(specs: list[PageSpec]) -> dict[str, list[st.Page]]:
     """The pages grouped by section, in the order of ``PAGES``, behind a hidden start page.
 
+    Streamlit routes them (each at its address) but does not draw them: the sidebar shows
+    ``pages/web/page_menu.py``'s menu of the same pages, a proper structure for a screen reader.
+
     Streamlit answers its default page only at ``/``: its own address (a coach's
     ``/familien``, a guest's ``/teilnehmen`` opened again from the QR code) showed the
     English "Page not found" dialog. So the default is a hidden start page that opens the
@@ -180,17 +192,20 @@ def navigation(specs: list[PageSpec]) -> dict[str, list[st.Page]]:
     return sections
 
 
-# Nothing but the sign-in screen until someone is signed in (pages/auth.py).
+# Nothing but the sign-in screen until someone is signed in (pages/session/auth.py).
 def home_page(person: User) -> str:
     """The page a user's navigation opens at ``/``: the first one that user may open."""
     return next((spec.url_path for spec in PAGES if person.may(spec.permission)), "")
 
 
+# The page menu, above what the sign-in puts in the sidebar. Without a session there is no
+# sidebar at all: on a phone an empty sidebar left open would cover the sign-in form.
+menu_slot = st.sidebar.container() if browser_session.browser_token() else None
 user = auth.gate(
     [spec.url_path for spec in sorted(PAGES, key=lambda spec: not spec.default)], home=home_page
 )
 # Only the pages this user may open are offered (a convenience: every page checks again on
-# the server, pages/guard.py). Without the default page, the first one allowed opens.
+# the server, pages/session/guard.py). Without the default page, the first one allowed opens.
 allowed_pages = [spec for spec in PAGES if user.may(spec.permission)]
 if not allowed_pages:
     st.warning(t("guard.no_pages"), icon=":material/block:")
@@ -217,7 +232,9 @@ def refuse_requested_page(specs: list[PageSpec]) -> None:
 
 REFUSAL = "_refusal"  # said on the page that opens instead (not on the start page's switch)
 refuse_requested_page(PAGES)
-page = st.navigation(navigation(allowed_pages), expanded=True)  # admin pages not behind "View more"
+sections = navigation(allowed_pages)
+page = st.navigation(sections, position="hidden")  # drawn by page_menu, not by Streamlit
+page_menu.draw(sections, menu_slot or st.sidebar.container())
 if page.url_path and (refusal := st.session_state.pop(REFUSAL, None)):
     st.error(refusal, icon=":material/block:")
 st.sidebar.caption(t("common.privacy_footer"))

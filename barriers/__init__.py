@@ -1,4 +1,9 @@
-"""The barrier side of Zugangsatlas: the taxonomy and everything computed across journeys.
+"""The barrier side of Zugangsatlas: everything computed across journeys.
 
-Plain Python, no Streamlit: usable from a notebook, the command line or the app.
+Its rooms: ``analysis`` (the filter, its facts and every figure across families, the
+first view, the provenance of exports), ``graphs`` (referral network and flow as DOT),
+``disclosure`` (statistical disclosure control for committee outputs), ``report`` (the
+committee report and its ``formats``), and ``perspective`` (the guiding questions of the
+perspective change, ranked for a step). It reads the case side (``journeys``), never the
+pages. Plain Python, no Streamlit: usable from a notebook, the command line or the app.
 """

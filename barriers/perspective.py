@@ -8,6 +8,11 @@ the step's stage, and what the step itself tells (a letter, an online portal, a 
 needs an interpreter, children at home, a referral, a bad feeling). The page shows the
 ranked questions first and keeps all others one click away.
 
+Beside them stand the resource questions (issue #15): "Wer könnte helfen?" (the social
+network and the Sozialraum) and "Was kann die Familie schon?" (personal resources), ranked
+the same way from the stage and the step (``resource_questions_for_step``). A "Ja" there
+records the resource for the family or the member.
+
 Pure functions, no Streamlit: the ranking is tested without a browser.
 """
 
@@ -15,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from barriers.taxonomy import Barrier, Taxonomy
 from journeys.models import Channel, Family, Member, Outcome, Role, Stage, Step
+from journeys.reference.resources import ResourceKind, ResourceTaxonomy, ResourceType
+from journeys.reference.taxonomy import Barrier, Taxonomy
 
 # Categories that usually matter in a stage of the default template, most relevant first
-# (DESIGN.md §4, §5). A stage missing here (a custom one) ranks by the step alone.
+# (docs/domain.md §4, §5). A stage missing here (a custom one) ranks by the step alone.
 STAGE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "erstkontakt": ("information", "vertrauen", "erreichbarkeit", "sprache"),
     "antrag": ("verfahren", "sprache", "digital", "existenz"),
@@ -185,11 +191,138 @@ def other_questions(
     ]
 
 
+# ---------------------------------------------------------------- resource questions
+
+# Resources that usually carry a stage of the default template, most relevant first.
+STAGE_RESOURCES: dict[str, tuple[str, ...]] = {
+    "erstkontakt": ("sozialraum.stadtteilzentrum", "netzwerk.community", "sozialraum.elterncafe"),
+    "antrag": ("sozialraum.patenschaft", "persoenlich.digital", "netzwerk.freunde"),
+    "orientierung": ("persoenlich.erfahrung", "persoenlich.faehigkeiten", "persoenlich.motivation"),
+    "kooperationsplan": ("persoenlich.motivation", "persoenlich.faehigkeiten", "netzwerk.familie"),
+    "verweisberatung": ("sozialraum.patenschaft", "sozialraum.stadtteilzentrum"),
+    "kinderbetreuung": ("netzwerk.familie", "netzwerk.nachbarschaft", "sozialraum.elterncafe"),
+    "fallkonferenz": ("netzwerk.familie", "sozialraum.patenschaft", "persoenlich.motivation"),
+    "massnahme": ("persoenlich.motivation", "netzwerk.familie", "persoenlich.mobilitaet"),
+    "vermittlung": ("persoenlich.abschluesse", "persoenlich.erfahrung", "persoenlich.mobilitaet"),
+    "nachbetreuung": ("sozialraum.patenschaft", "sozialraum.verein", "netzwerk.nachbarschaft"),
+    "abloesung": ("sozialraum.verein", "sozialraum.stadtteilzentrum", "netzwerk.community"),
+}
+
+# What a barrier category already tagged on the step asks for: who or what could carry it.
+CATEGORY_RESOURCES: dict[str, tuple[str, ...]] = {
+    "sprache": ("persoenlich.sprachen", "netzwerk.community", "sozialraum.patenschaft"),
+    "information": ("sozialraum.stadtteilzentrum", "netzwerk.freunde"),
+    "verfahren": ("sozialraum.patenschaft", "netzwerk.freunde"),
+    "digital": ("persoenlich.digital", "netzwerk.freunde", "sozialraum.stadtteilzentrum"),
+    "erreichbarkeit": ("persoenlich.mobilitaet", "netzwerk.nachbarschaft"),
+    "familie": ("netzwerk.familie", "netzwerk.nachbarschaft", "sozialraum.elterncafe"),
+    "vertrauen": ("sozialraum.patenschaft", "sozialraum.stadtteilzentrum", "netzwerk.community"),
+    "gesundheit": ("sozialraum.selbsthilfegruppe", "netzwerk.familie"),
+    "existenz": ("sozialraum.tafel", "netzwerk.familie"),
+    "passung": ("persoenlich.motivation", "sozialraum.patenschaft"),
+}
+
+CHANNEL_RESOURCES: dict[Channel, tuple[str, ...]] = {
+    Channel.ONLINE: ("persoenlich.digital", "netzwerk.freunde"),
+    Channel.BRIEF: ("persoenlich.sprachen", "sozialraum.patenschaft"),
+    Channel.PERSOENLICH: ("persoenlich.mobilitaet",),
+}
+
+# "Wer könnte helfen?" asks for other people and places; "Was kann die Familie schon?" for
+# what the family brings itself.
+WHO_COULD_HELP = (ResourceKind.NETZWERK, ResourceKind.SOZIALRAUM)
+WHAT_THE_FAMILY_CAN = (ResourceKind.PERSOENLICH,)
+RECORDED = 100  # a resource already recorded for the member is shown first, marked
+
+
+def resource_signals(step: Step, family: Family | None = None) -> dict[str, int]:
+    """Resource key → weight, from what the step records (channel, tags, interpreter, children)."""
+    weights: dict[str, int] = {}
+
+    def add(keys: Iterable[str], weight: int) -> None:
+        for i, key in enumerate(keys):
+            weights[key] = weights.get(key, 0) + weight - 2 * i
+
+    add(CHANNEL_RESOURCES.get(step.channel, ()), STEP_SIGNAL)
+    for category in dict.fromkeys(tag.barrier_key.split(".", 1)[0] for tag in step.tags):
+        add(CATEGORY_RESOURCES.get(category, ()), STEP_SIGNAL)
+    if any(m.needs_interpreter for m in _involved(step, family)):
+        add(("persoenlich.sprachen", "netzwerk.community"), STEP_SIGNAL)
+    children = young_children(family)
+    if step.channel is Channel.PERSOENLICH and set(children) - set(step.member_ids):
+        add(("netzwerk.familie", "netzwerk.nachbarschaft", "sozialraum.elterncafe"), STEP_SIGNAL)
+    return weights
+
+
+def ranked_resources(
+    step: Step,
+    resources: ResourceTaxonomy,
+    stage: Stage | str,
+    family: Family | None = None,
+    *,
+    kinds: Iterable[ResourceKind] = tuple(ResourceKind),
+    recorded: Iterable[str] = (),
+) -> list[tuple[ResourceType, int]]:
+    """Active resource types of ``kinds`` that have questions, most relevant first.
+
+    ``recorded``: the keys already recorded for the member asked about (shown first).
+    Ties keep the taxonomy's order, so the list is stable from one run to the next.
+    """
+    wanted = set(kinds)
+    usual = STAGE_RESOURCES.get(stage_key(stage), ())
+    signals = resource_signals(step, family)
+    done = set(recorded)
+    pool = [
+        r for kind, types in resources.grouped() if kind in wanted for r in types if r.questions
+    ]
+    scored = []
+    for resource in pool:
+        score = signals.get(resource.key, 0)
+        if resource.key in usual:
+            score += STAGE_RANK - 4 * usual.index(resource.key)
+        if resource.key in done:
+            score += RECORDED
+        scored.append((resource, score))
+    order = {r.key: i for i, (r, _) in enumerate(scored)}
+    return sorted(scored, key=lambda pair: (-pair[1], order[pair[0].key]))
+
+
+def resource_questions_for_step(
+    step: Step,
+    resources: ResourceTaxonomy,
+    stage: Stage | str,
+    family: Family | None = None,
+    *,
+    kinds: Iterable[ResourceKind] = tuple(ResourceKind),
+    recorded: Iterable[str] = (),
+    limit: int | None = None,
+) -> tuple[list[ResourceType], list[ResourceType]]:
+    """The resource types to ask about at this step: the first ``limit`` by relevance, and
+    all others (taxonomy order). Together they hold every active type with questions once;
+    without any signal the first ones are simply the taxonomy's first."""
+    ranked = [
+        r
+        for r, _ in ranked_resources(step, resources, stage, family, kinds=kinds, recorded=recorded)
+    ]
+    first = ranked[:limit]
+    shown = {r.key for r in first}
+    rest = [
+        r for _, types in resources.grouped() for r in types if r in ranked and r.key not in shown
+    ]
+    return first, rest
+
+
 __all__ = [
     "STAGE_CATEGORIES",
+    "STAGE_RESOURCES",
+    "WHAT_THE_FAMILY_CAN",
+    "WHO_COULD_HELP",
     "other_questions",
     "questions_for_step",
     "ranked_barriers",
+    "ranked_resources",
+    "resource_questions_for_step",
+    "resource_signals",
     "step_signals",
     "young_children",
 ]

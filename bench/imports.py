@@ -2,7 +2,7 @@
 
 ``python -m bench.imports SOURCE_DB`` (run by ``bench.run`` in its own process) exports the
 families of SOURCE_DB (the 10,000-family benchmark database) as one JSON dataset, imports it
-into a fresh database the way the Daten page does (``journeys.importrunner``: its own
+into a fresh database the way the Daten page does (``journeys.exchange.importrunner``: its own
 process) and, meanwhile, runs the Familien page as a coach again and again in this process.
 It prints one JSON line:
 
@@ -31,10 +31,11 @@ USER = "bench-coach"
 def _page_run(token: str) -> float:
     from streamlit.testing.v1 import AppTest
 
-    from pages import browser_session, web_routes
+    from pages.session import browser_session
+    from pages.web import web_routes
 
     at = AppTest.from_file(PAGE, default_timeout=300)
-    # The browser's session cookie, through the one seam pages/browser_session.py leaves.
+    # The browser's session cookie, through the one seam pages/session/browser_session.py leaves.
     jar = {web_routes.SESSION_COOKIE: token}
     browser_session.browser_cookies = lambda: jar
     began = time.perf_counter()
@@ -46,8 +47,9 @@ def _page_run(token: str) -> float:
 
 
 def measure(source_db: str) -> dict[str, Any]:
-    from journeys import demo, exchange, importrunner, storage
-    from journeys.permissions import UserRole
+    from journeys import demo, exchange, storage
+    from journeys.exchange import importrunner
+    from journeys.models.permissions import UserRole
 
     os.chdir(ROOT)
     with tempfile.TemporaryDirectory(prefix="zugangsatlas-bench-import-") as tmp:

@@ -11,7 +11,9 @@ setup are not measured: a running server has done them long before):
 - ``click_<action>_s``: the run a click makes (callback and page together) on a page that
   is already open: save a step, tag a barrier, change a tag's status, the next step in the
   Perspektivwechsel and in the workshop, filter and page the family list, pick a family,
-  another filter on the Auswertung.
+  another filter on the Auswertung; and opening a step's tagging popover and its tag
+  rows (``click_open_tagging_s``: it changes nothing, but the coach waits for it before
+  tagging).
 
 The Auswertung's first view and cached rerun are measured by ``bench.run``. Prints one
 JSON line: per figure the clock and the processor seconds.
@@ -32,20 +34,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "pages"
 
-# page -> (file, role, needs a family in the address)
-OPENED: dict[str, tuple[str, str, bool]] = {
-    "familien": ("families.py", "coach", False),
-    "reise": ("journey.py", "coach", True),
-    "perspektive": ("perspective.py", "coach", True),
-    "ist_soll": ("soll.py", "coach", True),
-    "bericht": ("report.py", "analyst", False),
-    "daten": ("data.py", "coach", False),
-    "workshop": ("workshop.py", "coach", False),
-    "einstellungen": ("settings.py", "admin", False),
-    "benutzer": ("users.py", "admin", False),
-    "sicherung": ("backup.py", "admin", False),
-    "datenschutz": ("privacy_admin.py", "admin", False),
-    "protokoll": ("audit_log.py", "admin", False),
+# page -> (file, role, what its address carries: a family, the workshop, its join code, nothing)
+OPENED: dict[str, tuple[str, str, str]] = {
+    "familien": ("families.py", "coach", ""),
+    "reise": ("journey.py", "coach", "family"),
+    "perspektive": ("perspective.py", "coach", "family"),
+    "ist_soll": ("soll.py", "coach", "family"),
+    "bericht": ("report.py", "analyst", ""),
+    "daten": ("data.py", "coach", ""),
+    "workshop": ("workshop.py", "coach", ""),
+    "praesentation": ("workshop_presenter.py", "coach", "workshop"),
+    "teilnehmen": ("workshop_join.py", "coach", "join"),
+    "einstellungen": ("settings.py", "admin", ""),
+    "benutzer": ("users.py", "admin", ""),
+    "sicherung": ("backup.py", "admin", ""),
+    "datenschutz": ("privacy_admin.py", "admin", ""),
+    "protokoll": ("audit_log.py", "admin", ""),
+    "aufsuchende_hilfe": ("outreach.py", "coach", ""),
 }
 
 
@@ -54,9 +59,9 @@ class Bench:
 
     def __init__(self, db_path: str) -> None:
         from journeys import demo, storage
-        from journeys import workshop as wsd
         from journeys.archetypes import load_archetypes
-        from journeys.permissions import UserRole
+        from journeys.models.permissions import UserRole
+        from journeys.workshops import walkthrough as wsd
 
         os.chdir(ROOT)
         os.environ["ZUGANGSATLAS_DB"] = db_path
@@ -89,7 +94,8 @@ class Bench:
         """An AppTest of ``file``, signed in as ``role`` through the browser-cookie seam."""
         from streamlit.testing.v1 import AppTest
 
-        from pages import browser_session, web_routes
+        from pages.session import browser_session
+        from pages.web import web_routes
 
         at = AppTest.from_file(str(PAGES / file), default_timeout=600)
         jar = {web_routes.SESSION_COOKIE: self.tokens[role]}
@@ -138,8 +144,14 @@ def median_of(repeats: int, once: Callable[[int], Timing]) -> Timing:
 
 def opens(bench: Bench, repeats: int) -> dict[str, Timing]:
     out: dict[str, Timing] = {}
-    for name, (file, role, with_family) in OPENED.items():
-        params = {"familie": bench.code} if with_family else {}
+    addresses = {
+        "family": {"familie": bench.code},
+        "workshop": {"workshop": str(bench.workshop.id)},
+        "join": {"code": bench.workshop.join_code},
+        "": {},
+    }
+    for name, (file, role, address) in OPENED.items():
+        params = addresses[address]
 
         def once(_: int, file: str = file, role: str = role, params: dict = params) -> Timing:
             clear_caches()
@@ -188,6 +200,19 @@ def clicks(bench: Bench, repeats: int) -> dict[str, Timing]:
         return timed(at.button(key=f"jse_{step.id}_save").click())
 
     out["click_save_step_s"] = median_of(repeats, save)
+    # The tagging fields are drawn once the step's "Barriere markieren" popover is open,
+    # the tag rows once its expander is: the coach opens both first, as here.
+    opened = [f"jq_{step.id}_open", f"jx_{step.id}"]
+
+    def open_tagging(i: int) -> Timing:
+        for key in opened:
+            at.session_state[key] = False
+        timed(at)
+        for key in opened:
+            at.session_state[key] = True
+        return timed(at)
+
+    out["click_open_tagging_s"] = median_of(repeats, open_tagging)
     taken = {tag.barrier_key for tag in bench.steps()[0].tags}
     keys = [b.key for b in storage.get_taxonomy(bench.db).active_barriers() if b.key not in taken]
 
@@ -227,6 +252,17 @@ def clicks(bench: Bench, repeats: int) -> dict[str, Timing]:
         min(repeats, len(choices) - 1),
         lambda i: timed(at.multiselect(key="an_household").set_value(choices[i + 1])),
     )
+
+    # Aufsuchende Hilfe: record a visit that reached the first family of the worklist (it
+    # leaves the list, so every click is another family's).
+    at = bench.page("outreach.py", "coach")
+    at.run()
+
+    def visit(i: int) -> Timing:
+        button = next(b for b in at.button if str(b.label).endswith(": erreicht"))
+        return timed(button.click())
+
+    out["click_outreach_visit_s"] = median_of(repeats, visit)
     return out
 
 

@@ -28,8 +28,8 @@ The figures of the earlier issues (each the median of several repeats):
   server has done that long before.
 - ``analysis_cached_rerun_s``: the same AppTest run again, everything cached.
 - ``aggregate_vs_groupby_ratio``: recurrence through the path the page takes (one pass over
-  the tags, ``barriers.first_view``) divided by the bare ``COUNT(DISTINCT family) … GROUP BY
-  barrier_key`` on the same database in the same process.
+  the tags, ``barriers.analysis.first_view``) divided by the bare ``COUNT(DISTINCT family) …
+  GROUP BY barrier_key`` on the same database in the same process.
 - ``scaling_10k_over_1k``: ``analysis_first_run_s`` at 10,000 ÷ at 1,000 families.
 - ``peak_rss_mb``: peak resident memory of the process that ran the 10,000-family analysis.
 - ``page_during_import_s``: the slowest run of the Familien page (a coach) while the
@@ -109,7 +109,8 @@ def measure(path: str, warmup_path: str, repeats: int, with_ratio: bool) -> dict
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from pages import browser_session, web_routes
+    from pages.session import browser_session
+    from pages.web import web_routes
 
     os.chdir(ROOT)
 
@@ -120,7 +121,7 @@ def measure(path: str, warmup_path: str, repeats: int, with_ratio: bool) -> dict
             st.cache_resource.clear()
         at = AppTest.from_file(PAGE, default_timeout=300)
         # AppTest sends no cookies: hand the page the analyst's session cookie directly
-        # (the one seam pages/browser_session.py leaves for page tests).
+        # (the one seam pages/session/browser_session.py leaves for page tests).
         jar = {web_routes.SESSION_COOKIE: _analyst_session(db_path)}
         browser_session.browser_cookies = lambda: jar
         start = time.perf_counter()
@@ -152,7 +153,7 @@ BENCH_USER = "bench-analyse"
 def _analyst_session(db_path: str) -> str:
     """A session of an analyst account: the page shows nothing to anybody not signed in."""
     from journeys import storage
-    from journeys.permissions import UserRole
+    from journeys.models.permissions import UserRole
 
     db = storage.connect(db_path)
     user = storage.access.find_user(db, BENCH_USER) or storage.access.create_user(
@@ -175,12 +176,13 @@ def _ratios(path: str, repeats: int) -> dict[str, float]:
     """Own recurrence ÷ bare GROUP BY, both from the database, same process.
 
     ``ratio``: the path the page takes for its ranking (one pass over the tags,
-    ``barriers.first_view``; it buys the headline and "where most" from the same pass).
+    ``barriers.analysis.first_view``; it buys the headline and "where most" from the same pass).
     ``ratio_via_sql``: the ranking's own grouped queries (``analysis.recurrence_from_db``,
     the committee report's path); ``ratio_via_facts``: loading all facts of the filter
     first, as the other sections do (both for information).
     """
-    from barriers import analysis, first_view
+    from barriers import analysis
+    from barriers.analysis import first_view
     from journeys import storage
 
     db = storage.connect(path)
@@ -227,10 +229,13 @@ def _child(args: list[str]) -> dict[str, Any]:
 
 
 def _seed_key() -> str:
-    """Changes with the seed and with the code that writes the families."""
+    """Changes with the seed and with the code that writes the families: every file of the
+    demo generator (``journeys/demo/``) and the bulk insert."""
     digest = hashlib.sha256(str(SEED).encode())
-    for module in ("journeys/demo.py", "journeys/storage/replicate.py"):
-        digest.update((ROOT / module).read_bytes())
+    demo = sorted((ROOT / "journeys" / "demo").rglob("*.py"))
+    for module in [*demo, ROOT / "journeys" / "storage" / "replicate.py"]:
+        digest.update(module.relative_to(ROOT).as_posix().encode())
+        digest.update(module.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -21,7 +21,6 @@ import pandas as pd
 from pydantic import Field, StringConstraints, TypeAdapter, model_validator
 from sqlite_utils import Database
 
-from barriers.taxonomy import Taxonomy
 from journeys import storage
 from journeys.errors import InputError
 from journeys.i18n import t
@@ -48,11 +47,15 @@ from journeys.models import (
     Stage,
     Step,
 )
+from journeys.models.goals import Goal, GoalSetter, GoalStatus, GoalStatusChange, GoalText
+from journeys.models.resources import FamilyResource, Who
 from journeys.paths import DATA_DIR
+from journeys.reference.resources import ResourceKey
+from journeys.reference.taxonomy import Taxonomy
 
 DEFAULT_ARCHETYPES = DATA_DIR / "archetypes.toml"
 FAMILY = "family"
-# Disclosure control (DESIGN.md §7): the default threshold, and the floor no one may go below.
+# Disclosure control (docs/domain.md §7): the default threshold, and the floor no one may go below.
 DEFAULT_K = 5
 MIN_K = 3
 # "The most common barriers per stage": a step of a generated archetype names at most these.
@@ -95,6 +98,28 @@ class ArchetypeStep(Base):
     barriers: list[ArchetypeBarrier] = Field(default_factory=list)
 
 
+class ArchetypeGoal(Base):
+    """A goal of the persona family in its own words (issue #15): of member number
+    ``member`` (0-based) or the family, with what they will do themselves."""
+
+    member: Annotated[int, Field(ge=0)] | Literal["family"] = FAMILY
+    text: GoalText
+    own_part: LongText = ""
+    support: LongText = ""
+    set_by: GoalSetter = GoalSetter.FAMILIE
+    status: GoalStatus = GoalStatus.OFFEN
+
+
+class ArchetypeResource(Base):
+    """A resource of the persona family (issue #15): of member number ``member`` (0-based)
+    or the family, a type of the resource taxonomy, who or what, a note in its words."""
+
+    member: Annotated[int, Field(ge=0)] | Literal["family"] = FAMILY
+    type: ResourceKey
+    who: Who = ""
+    note: ShortText = ""
+
+
 class Archetype(Base):
     """A persona journey: household, members and steps, no real data.
 
@@ -108,6 +133,8 @@ class Archetype(Base):
     household_type: HouseholdType
     members: list[ArchetypeMember] = Field(min_length=1, max_length=20)
     steps: list[ArchetypeStep] = Field(default_factory=list)
+    goals: list[ArchetypeGoal] = Field(default_factory=list, max_length=20)
+    resources: list[ArchetypeResource] = Field(default_factory=list, max_length=20)
     generated: bool = False
     notes: list[LongText] = Field(default_factory=list)
 
@@ -126,6 +153,26 @@ class Archetype(Base):
                             members=len(self.members),
                         )
                     )
+        for number, resource in enumerate(self.resources, start=1):
+            if resource.member != FAMILY and resource.member >= len(self.members):
+                raise ValueError(
+                    t(
+                        "resources.archetype_member",
+                        resource=number,
+                        index=resource.member,
+                        members=len(self.members),
+                    )
+                )
+        for number, goal in enumerate(self.goals, start=1):
+            if goal.member != FAMILY and goal.member >= len(self.members):
+                raise ValueError(
+                    t(
+                        "goals.archetype_member",
+                        goal=number,
+                        index=goal.member,
+                        members=len(self.members),
+                    )
+                )
         return self
 
     @property
@@ -221,7 +268,7 @@ def archetype_from_aggregate(
     that stage, for the whole family, with its rounded mean severity (at most
     ``MAX_BARRIERS_PER_STEP``, the most common first). Perspective texts are neutral
     prompts and the barriers' guiding questions; no text, quote, code, member or service
-    of a family is read at all. Barriers of the sensitive category are left out (DESIGN.md
+    of a family is read at all. Barriers of the sensitive category are left out (docs/domain.md
     §7.4), and ``notes`` says so, as it says when no barrier reached ``k``.
     """
     if k < MIN_K:
@@ -371,4 +418,42 @@ def materialize_archetype(
             db,
             Journey(family_id=family.id, kind=JourneyKind.IST, title=archetype.title, steps=steps),
         )
+        first = date(*_month_back(today, max(len(archetype.steps) - 1, 0)), 1)
+        storage.goals.insert_goals(db, [_goal(g, family, first, today) for g in archetype.goals])
+        member_ids = [m.id for m in family.members]
+        storage.insert_family_resources(
+            db,
+            [
+                FamilyResource(
+                    family_id=family.id,
+                    member_id=None if r.member == FAMILY else member_ids[r.member],
+                    type_key=r.type,
+                    who=r.who,
+                    note=r.note,
+                    recorded_on=first,
+                )
+                for r in archetype.resources
+            ],
+        )
     return family, journey
+
+
+def _goal(goal: ArchetypeGoal, family: Family, first: date, today: date) -> Goal:
+    """The persona's goal as stored: set in the journey's first month; a goal "erreicht"
+    or "verworfen" changed this month, one "in Arbeit" since the first month."""
+    member_ids = [m.id for m in family.members]
+    history = [GoalStatusChange(status=GoalStatus.OFFEN, on=first)]
+    if goal.status is not GoalStatus.OFFEN:
+        changed = first if goal.status is GoalStatus.IN_ARBEIT else max(first, today.replace(day=1))
+        history.append(GoalStatusChange(status=goal.status, on=changed))
+    return Goal(
+        family_id=family.id,
+        member_id=None if goal.member == FAMILY else member_ids[goal.member],
+        text=goal.text,
+        own_part=goal.own_part,
+        support=goal.support,
+        set_by=goal.set_by,
+        set_on=first,
+        status=goal.status,
+        history=history,
+    )

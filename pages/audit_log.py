@@ -15,11 +15,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from journeys import auditlog, storage
-from journeys.erasure import normalise_code
+from journeys import storage
+from journeys.access import auditlog
+from journeys.access.erasure import normalise_code
 from journeys.i18n import t
-from journeys.permissions import Permission
-from pages import guard, ui
+from journeys.models.permissions import Permission
+from pages.session import guard
+from pages.shared import ui
 
 KEY = "auditlog_"
 DEFAULT_DAYS = 30

@@ -3,7 +3,7 @@
 An admin creates a backup (one file, consistent even while coaches save) and downloads
 it, checks the live database on demand, and restores an uploaded backup. The upload is
 checked first and its report shown; a restore needs the confirmation word typed in, and
-keeps the replaced data as a safety copy next to the database (``journeys/backup.py``).
+keeps the replaced data as a safety copy next to the database (``journeys/access/backup.py``).
 Texts from a file (integrity messages, names) are shown with ``st.text``: never as
 Markdown or HTML.
 """
@@ -17,10 +17,13 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from journeys import backup, restore_guard, storage
+from journeys import storage
+from journeys.access import backup, restore_guard
 from journeys.i18n import t
-from journeys.permissions import Permission
-from pages import guard, safety_copies_panel, ui
+from journeys.models.permissions import Permission
+from pages.admin_parts import safety_copies_panel
+from pages.session import guard
+from pages.shared import ui
 
 user = guard.require(Permission.BACKUP)
 
@@ -38,7 +41,7 @@ def show_report(report: backup.BackupReport) -> None:
 
 
 def create_section() -> None:
-    st.subheader(t("backup.page.create_heading"))
+    st.header(t("backup.page.create_heading"))
     st.caption(t("backup.page.create_help"))
     if st.button(t("backup.page.create_button"), icon=":material/backup:"):
         name = backup.default_backup_name()
@@ -71,7 +74,7 @@ def create_section() -> None:
 
 
 def check_section() -> None:
-    st.subheader(t("backup.page.check_heading"))
+    st.header(t("backup.page.check_heading"))
     st.caption(t("backup.page.check_help"))
     if st.button(t("backup.page.check_button"), icon=":material/fact_check:"):
         with ui.saving() as attempt:
@@ -97,7 +100,7 @@ def _uploaded_report(upload: UploadedFile) -> backup.BackupReport:
 
 
 def restore_section() -> None:
-    st.subheader(t("backup.page.restore_heading"))
+    st.header(t("backup.page.restore_heading"))
     st.caption(t("backup.page.restore_help"))
     upload = st.file_uploader(t("backup.page.upload"), type=["db", "sqlite", "sqlite3"])
     if upload is None:

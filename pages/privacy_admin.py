@@ -1,7 +1,7 @@
 """Datenschutz: erase or anonymise a family, and the retention period (administrators).
 
 An administrator looks a family up by its case code, reads what erasure and anonymisation
-do (``journeys/erasure.py``), and confirms by typing the case code: a wrong click must
+do (``journeys/access/erasure.py``), and confirms by typing the case code: a wrong click must
 not end a family's record. The retention list shows families without a change for longer
 than the period set here, to anonymise or erase in one go (confirmed by typing the word
 the button names). Each family is logged on its own under the administrator's name.
@@ -14,12 +14,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journeys import erasure, storage
+from journeys import storage
+from journeys.access import erasure
 from journeys.errors import NotFoundError
 from journeys.i18n import t
 from journeys.models import Family, HouseholdType
-from journeys.permissions import Permission
-from pages import guard, safety_copies_panel, ui
+from journeys.models.permissions import Permission
+from pages.admin_parts import safety_copies_panel
+from pages.session import guard
+from pages.shared import ui
 
 KEY = "privacy_"
 ERASE, ANONYMISE = "erase", "anonymise"
@@ -60,7 +63,7 @@ def _steps_of(family_id: int) -> int:
 
 
 def one_family_section() -> None:
-    st.subheader(t("audit.page.one_heading"))
+    st.header(t("audit.page.one_heading"))
     new_code = st.session_state.pop(NEW_CODE, None)
     if new_code:
         st.success(t("audit.page.anonymised_done", code=new_code), icon=":material/check:")
@@ -131,7 +134,7 @@ def _retention_table(past: pd.DataFrame) -> pd.DataFrame:
 
 
 def retention_section() -> None:
-    st.subheader(t("audit.page.retention_heading"))
+    st.header(t("audit.page.retention_heading"))
     months = retention_setting()
     past = erasure.families_past_retention(ui.db())
     if past.empty:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journeys import accounts, storage
-from journeys.accounts import AccessSettings
+from journeys import storage
 from journeys.errors import InputError
 from journeys.i18n import t
-from journeys.permissions import Permission, User, UserRole
+from journeys.models import accounts
+from journeys.models.accounts import AccessSettings
+from journeys.models.permissions import Permission, User, UserRole
 from journeys.storage.access import Account
-from pages import fresh_form, guard, teams_admin, ui
+from pages.admin_parts import teams_admin
+from pages.session import guard
+from pages.shared import fresh_form, ui
 
 ACCOUNT_ROLES = [role for role in UserRole if role is not UserRole.GAST]
 
@@ -205,7 +208,7 @@ def _unlock(account: Account) -> None:
 def _reset_password(account: Account) -> None:
     user_id = account.user.id
     assert user_id is not None
-    st.subheader(t("access.users.reset_heading"))
+    st.header(t("access.users.reset_heading"))
     with st.form(f"users_reset_{user_id}", clear_on_submit=True):
         password = st.text_input(t("access.password"), type="password", key=f"users_pw_{user_id}")
         repeated = st.text_input(
@@ -287,7 +290,7 @@ def main() -> None:
     with tab_new:
         new_account_form()
     with tab_teams:
-        teams_admin.teams_tab()  # pages/teams_admin.py: teams and the demo data
+        teams_admin.teams_tab()  # pages/admin_parts/teams_admin.py: teams and the demo data
     with tab_rules:
         settings_form()
 

@@ -13,9 +13,11 @@ the journey in one action.
 Made for a facilitator who has never used the tool: the overview explains the four
 moves, every button says what it does, and each result is confirmed in words.
 
-The page is split by what it does: creating (pages/workshop_create.py), the running room
-with its live parts (pages/workshop_room.py), agreeing measures
-(pages/workshop_measures.py) and the results (pages/workshop_result.py).
+The page is split by what it does: creating (pages/workshop_parts/workshop_create.py), the running
+room
+with its live parts (pages/workshop_parts/workshop_room.py), agreeing measures
+(pages/workshop_parts/workshop_measures.py) and the results
+(pages/workshop_parts/workshop_result.py).
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ import streamlit as st
 
 from journeys import storage
 from journeys.i18n import t
-from journeys.permissions import Permission
-from journeys.workshop import Workshop, WorkshopStatus
-from pages import guard, ui, workshop_create, workshop_measures, workshop_result, workshop_room
-from pages import widgets as w
-from pages import workshop_widgets as ww
+from journeys.models.permissions import Permission
+from journeys.workshops.walkthrough import Workshop, WorkshopStatus
+from pages.session import guard
+from pages.shared import ui
+from pages.shared import widgets as w
+from pages.workshop_parts import workshop_create, workshop_measures, workshop_result, workshop_room
+from pages.workshop_parts import workshop_widgets as ww
 
 user = guard.require(Permission.WORKSHOP_RUN)
 
@@ -40,7 +44,8 @@ TABS = "wf_tabs"  # the open tab: Ablauf, Maßnahmen vereinbaren or Ergebnis
 def overview() -> None:
     st.title(t("nav.workshop"), anchor=False)
     st.markdown(t("workshop_pages.intro"))
-    # Only workshops on a journey of the coach's own teams (or an archetype): pages/guard.py.
+    # Only workshops on a journey of the coach's own teams (or an archetype):
+    # pages/session/guard.py.
     workshops = guard.visible_workshops(user, storage.workshops.list_workshops(ui.db()))
     new_tab, list_tab = st.tabs(
         [t("workshop_pages.tab_new"), t("workshop_pages.tab_list", n=len(workshops))]

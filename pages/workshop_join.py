@@ -20,12 +20,16 @@ import streamlit as st
 from journeys import storage
 from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
-from journeys.permissions import Permission
-from journeys.workshop import ItemKind, Participant, Workshop, WorkshopStatus
-from pages import auth, browser_session, client, guard, pii_guard, ui
-from pages import widgets as w
-from pages import workshop_resume as resume
-from pages import workshop_widgets as ww
+from journeys.models.permissions import Permission
+from journeys.workshops.walkthrough import ItemKind, Participant, Workshop, WorkshopStatus
+from pages.session import auth, browser_session, guard
+from pages.shared import pii_guard, ui
+from pages.shared import widgets as w
+from pages.web import client
+from pages.workshop_parts import workshop_input as wi
+from pages.workshop_parts import workshop_resume as resume
+from pages.workshop_parts import workshop_voting as wv
+from pages.workshop_parts import workshop_widgets as ww
 
 user = guard.require(Permission.WORKSHOP_JOIN)
 
@@ -165,7 +169,7 @@ def _live(workshop_id: int, participant_id: int) -> None:
         return
     if workshop.status is WorkshopStatus.ABGESCHLOSSEN:
         st.info(t("workshop_pages.closed_for_participants"))
-        ww.show_ranking(ui.taxonomy(), workshop_id)
+        wv.show_ranking(ui.taxonomy(), workshop_id)
         return
     sc = ww.scene(workshop)
     if sc.view is None:
@@ -178,11 +182,11 @@ def _live(workshop_id: int, participant_id: int) -> None:
     )
     with observe:
         st.caption(t("workshop_pages.questions_help"))
-        ww.guiding_questions(sc, participant_id, "wj_obs", "wj")
+        wi.guiding_questions(sc, participant_id, "wj_obs", "wj")
         _mine(sc, participant_id)
     with vote:
         st.caption(t("workshop_pages.voting_help"))
-        ww.voting(ui.taxonomy(), workshop, participant_id, "wj")
+        wv.voting(ui.taxonomy(), workshop, participant_id, "wj")
 
 
 def _delete_mine(item_id: int, participant_id: int) -> None:
@@ -240,12 +244,12 @@ def _more(workshop: Workshop, participant_id: int) -> None:
     sc = ww.scene(workshop)
     if sc.step is None:
         return
-    st.subheader(t("workshop_pages.more_heading"), anchor=False)
+    st.header(t("workshop_pages.more_heading"), anchor=False)
     idea, measure = st.columns(2, gap="large")
     with idea, st.container(border=True):
-        ww.text_item(sc, ItemKind.IDEE, participant_id, "wj_idea")
+        wi.text_item(sc, ItemKind.IDEE, participant_id, "wj_idea")
     with measure, st.container(border=True):
-        ww.text_item(sc, ItemKind.MASSNAHME, participant_id, "wj_measure")
+        wi.text_item(sc, ItemKind.MASSNAHME, participant_id, "wj_measure")
 
 
 def main() -> None:

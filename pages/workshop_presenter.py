@@ -16,11 +16,13 @@ the number of participants in one line, the step controls, then the step beside 
 room found and the ranking (at most ``FOUND_ROWS`` and ``RANKING_ROWS`` entries; the rest is
 on the facilitator's page, and the projector says how many more). While the room joins
 (the first step, until the presenter moves on or hides it) the join column with the
-address, the code and the QR code of the join link (pages/join_panel.py) stands beside
+address, the code and the QR code of the join link (pages/workshop_parts/join_panel.py) stands
+beside
 the step, with what the room found below the step; once the room works only the code is
 shown, and "QR-Code zeigen" (key Q) brings the column back.
 
-The style sheet (``pages/workshop_style.py``) is fixed text built from constants only; user
+The style sheet (``pages/workshop_parts/workshop_style.py``) is fixed text built from constants
+only; user
 text (workshop title, labels, ideas, the family's words) goes through ``st.markdown``
 after Markdown escaping and never into HTML.
 """
@@ -31,13 +33,16 @@ import streamlit as st
 
 from journeys import storage
 from journeys.i18n import t
-from journeys.permissions import Permission
-from journeys.workshop import ItemKind, Workshop, WorkshopStatus
-from pages import guard, join_panel, ui
-from pages import widgets as w
-from pages import workshop_widgets as ww
-from pages.workshop_projected import capped, projected_step
-from pages.workshop_style import presenter_css
+from journeys.models.permissions import Permission
+from journeys.workshops.walkthrough import ItemKind, Workshop, WorkshopStatus
+from pages.session import guard
+from pages.shared import ui
+from pages.shared import widgets as w
+from pages.workshop_parts import join_panel
+from pages.workshop_parts import workshop_voting as wv
+from pages.workshop_parts import workshop_widgets as ww
+from pages.workshop_parts.workshop_projected import capped, projected_step
+from pages.workshop_parts.workshop_style import presenter_css
 
 user = guard.require(Permission.WORKSHOP_RUN)
 
@@ -200,11 +205,11 @@ def _ranking(workshop_id: int) -> None:
     """The top of the ranking; how many more barriers have dots is said in one line."""
     with st.container(key="wp_ranking"):
         st.markdown(f"### {w.md(t('workshop_pages.ranking_heading'))}")
-        ranked = ww.ranking(workshop_id)  # once per redraw: the lines and the count below
+        ranked = wv.ranking(workshop_id)  # once per redraw: the lines and the count below
         if not ranked:
             st.info(t("workshop_pages.ranking_empty"))
             return
-        st.markdown(ww.ranking_lines(ui.taxonomy(), ranked, RANKING_ROWS))
+        st.markdown(wv.ranking_lines(ui.taxonomy(), ranked, RANKING_ROWS))
         more = sum(1 for row in ranked[RANKING_ROWS:] if row.votes)
         if more:
             st.markdown(w.md(t("workshop_pages.more_ranked_on_laptop", n=more)))

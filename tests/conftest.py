@@ -1,12 +1,29 @@
-"""Suite-wide test plumbing. Fixtures live next to the tests that use them.
+"""Suite-wide test plumbing and the fixtures that tests in several folders share.
 
-Only one thing lives here because it must run in the xdist controller, which loads this
-file but not the conftest files further down: keeping the browser tests on one worker.
+Shared fixtures (their helpers are in tests/support/):
+- ``db``: a fresh database that a page or command under test opens too (``ZUGANGSATLAS_DB``).
+- ``family``: the mother-and-child household of Everswinkel saved in ``db``, no journey yet.
+- ``apptest_browser``: Streamlit's AppTest gets a stand-in browser (cookie jar, page loads);
+  every AppTest user asks for it (tests/pages/conftest.py for all page tests).
+- ``sign_in``: ``sign_in(at, role, teams=..., sees_health=...)`` signs an AppTest in.
+
+The plumbing that must run in the xdist controller, which loads this file but not the
+conftest files further down: keeping the browser tests on one worker, and the figures of
+the reliability tests.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import pytest
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from journeys.models import Family
 
 try:
     from xdist.scheduler import LoadGroupScheduling
@@ -41,6 +58,48 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
     if LoadGroupScheduling is None or config.getvalue("dist") != "loadgroup":
         return None
     return FolderGroupScheduling(config, log)
+
+
+# ---- shared fixtures (imports inside: the controller and the e2e-only runs need none of it)
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """A fresh database that the page or command under test opens too (``ZUGANGSATLAS_DB``)."""
+    from journeys import storage
+
+    path = tmp_path / "t.db"
+    monkeypatch.setenv("ZUGANGSATLAS_DB", str(path))
+    return storage.connect(path)
+
+
+@pytest.fixture
+def family(db: Database) -> Family:
+    """The mother (25–34) and child (3–5) of Everswinkel, saved without a journey."""
+    from tests.support.families import save_single_mother
+
+    return save_single_mother(db)
+
+
+@pytest.fixture(scope="session")
+def apptest_browser() -> Iterator[None]:
+    """AppTest has no browser: a stand-in cookie jar and page loads (tests/support/apptest.py).
+
+    Session scope: module-scoped fixtures (signed-in AppTests shared by a module) run
+    before any function-scoped fixture and need the stand-in too.
+    """
+    from tests.support.apptest import apptest_browser as stand_in
+
+    with stand_in():
+        yield
+
+
+@pytest.fixture
+def sign_in(apptest_browser: None) -> Callable[..., object]:
+    """``sign_in(at, role, teams=..., sees_health=...)``: sign an AppTest in."""
+    from tests.support.apptest import sign_in as signing_in
+
+    return signing_in
 
 
 # ---- figures of the reliability tests (tests/reliability/), shown at the end of every run

@@ -1,4 +1,4 @@
-"""The rules of the layout (DESIGN.md §9), checked on the source so that they cannot erode.
+"""The rules of the layout (docs/architecture.md), checked on the source so that they cannot erode.
 
 Domain packages never import Streamlit; pages never run SQL; every text key the code asks
 for exists in the German catalogue, with the placeholders the code fills in; every page
@@ -21,9 +21,10 @@ from journeys.i18n import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ("journeys", "barriers")
-UI_FILES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py")])
+UI_FILES = sorted([ROOT / "app.py", *(ROOT / "pages").rglob("*.py")])
+CALLERS = ("cli", "pages", "bench")  # the faces and the benchmark
 CODE_FILES = sorted(
-    [ROOT / "app.py", *(p for d in (*DOMAIN, "pages", "bench") for p in (ROOT / d).rglob("*.py"))]
+    [ROOT / "app.py", *(p for d in (*DOMAIN, *CALLERS) for p in (ROOT / d).rglob("*.py"))]
 )
 
 SQL = re.compile(
@@ -216,7 +217,7 @@ BOOKKEEPING_FIELDS = {
 
 
 def _editable_fields() -> list[str]:
-    from barriers.taxonomy import Barrier, Category
+    from journeys.reference.taxonomy import Barrier, Category
 
     found = set()
     for model in (models.Family, models.Member, models.Journey, models.Step, models.BarrierTag,
@@ -374,3 +375,6 @@ def test_every_widget_callback_checks_the_session_first(page: Path) -> None:
     """Callbacks run before the page checks the session: each goes through guard.guarded."""
     lines = list(_unguarded_callbacks(page))
     assert not lines, f"{rel(page)}: callbacks without guard.guarded on lines {lines}"
+
+
+# Sizes and the layout of pages/ (issue 14) are checked in tests/test_contracts.py.

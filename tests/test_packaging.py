@@ -132,7 +132,7 @@ def test_the_wheel_holds_every_data_file_the_app_and_its_settings(installed: Ins
     shipped = [
         *(p for p in (ROOT / "data").rglob("*") if p.is_file() and ".db" not in p.name),
         *ROOT.glob("*.py"),  # app.py and every other top-level script (serve.py)
-        *(ROOT / "pages").glob("*.py"),
+        *(ROOT / "pages").rglob("*.py"),
         ROOT / ".streamlit" / "config.toml",
     ]
     missing = [
@@ -141,7 +141,7 @@ def test_the_wheel_holds_every_data_file_the_app_and_its_settings(installed: Ins
     ]  # fmt: skip
     assert not missing, f"Im Wheel fehlen: {missing}"
     assert "zugangsatlas/data/i18n/de/common.toml" in names  # the texts, at least
-    assert {"journeys/cli.py", "journeys/paths.py", "barriers/report.py"} <= names
+    assert {"cli/main.py", "journeys/paths.py", "barriers/report/build.py"} <= names
     assert not [n for n in names if n.startswith("tests/") or n.endswith(".db")]
 
 
@@ -269,7 +269,7 @@ def test_zugangsatlas_start_serves_the_app_and_a_person_signs_in(
                 page.locator(".st-key-auth_username input").fill("paket-admin")
                 page.locator(".st-key-auth_password input").fill(PASSWORD)
                 page.get_by_role("button", name=t("access.sign_in"), exact=True).click()
-                nav = page.locator('[data-testid="stSidebarNav"]')
+                nav = page.locator(".st-key-page_menu")  # pages/web/page_menu.py
                 nav.get_by_text(t("nav.users"), exact=True).wait_for()
                 page.wait_for_selector(
                     '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached"

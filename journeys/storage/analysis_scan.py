@@ -5,7 +5,7 @@ tags, the ranking and the stage where each barrier occurs most) are all counts o
 families over the tags in scope. Grouped in SQL they took one sorted pass over every tag
 each (four passes, at 100,000 families over a million tags each time); here the tags are
 read once, unsorted and unaggregated, through ``_frame``'s fast path, and counted with
-numpy (``barriers.first_view``). The filter means what ``_scope_where``/``_tag_where`` say.
+numpy (``barriers.analysis.first_view``). The filter means what ``_scope_where``/``_tag_where`` say.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlite_utils import Database
 
-from journeys.storage import (
+from journeys.storage.analysis_scope import (
     _SCOPE_FROM,
     _SCOPE_JOINS,
     AnalysisScope,

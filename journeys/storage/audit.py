@@ -11,7 +11,7 @@ and what happened ("Schritt 3 gespeichert"), never what a coach wrote. Family en
 ``object_type = "familie"`` and ``object_id = <case code>``, so the trail of one family is
 one query, and it stays readable after the family has been erased.
 
-The actor is the context variable ``current_actor``: ``pages/auth.py`` sets it to the
+The actor is the context variable ``current_actor``: ``pages/session/auth.py`` sets it to the
 signed-in username on every run; command-line tools and tests leave the default "system".
 """
 
@@ -27,7 +27,8 @@ import pandas as pd
 from sqlite_utils import Database
 
 from journeys.i18n import t
-from journeys.storage import ARCHETYPE_TEAM, _immediate, _now, migrations, scope
+from journeys.storage import scope
+from journeys.storage.core import ARCHETYPE_TEAM, _immediate, _now
 
 current_actor: ContextVar[str] = ContextVar("current_actor", default="system")
 
@@ -66,43 +67,6 @@ WRITE_ACTIONS = frozenset({ANLAGE, AENDERUNG, LOESCHUNG, ANONYMISIERUNG})
 
 DEFAULT_LIMIT = 5_000
 COLUMNS = ("id", "at", "actor", "action", "object_type", "object_id", "detail")
-
-
-@migrations()
-def m006_audit(db: Database) -> None:
-    """The append-only audit log, and the mark of an anonymised family.
-
-    The triggers make the log tamper-evident inside the application and for plain SQL
-    alike: an ``UPDATE`` or ``DELETE`` aborts with an error. ``families.anonymised_at``
-    records when a family was anonymised for statistics (``journeys/erasure.py``).
-    """
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS audit_log (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            action TEXT NOT NULL,
-            object_type TEXT NOT NULL,
-            object_id TEXT NOT NULL DEFAULT '',
-            detail TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX IF NOT EXISTS idx_audit_at ON audit_log(at);
-        CREATE INDEX IF NOT EXISTS idx_audit_object ON audit_log(object_type, object_id);
-        CREATE INDEX IF NOT EXISTS idx_audit_actor ON audit_log(actor);
-        CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN
-            SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed');
-        END;
-        CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN
-            SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted');
-        END;
-        """
-    )
-    columns = {row[1] for row in db.execute("PRAGMA table_info(families)")}
-    if "anonymised_at" not in columns:
-        db.execute("ALTER TABLE families ADD COLUMN anonymised_at TEXT")
 
 
 def record(

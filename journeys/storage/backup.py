@@ -6,7 +6,7 @@ half-written. ``sqlite3.Connection.backup`` copies the database page by page ins
 read transaction, so the copy is the state of one moment, while other connections keep
 writing (WAL lets readers and a writer work side by side).
 
-The domain side (file names, temporary copies, German reports) is ``journeys/backup.py``.
+The domain side (file names, temporary copies, German reports) is ``journeys/access/backup.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from journeys.storage import BUSY_TIMEOUT_MS, _immediate, migrations
+from journeys.storage import analysis_facts, outreach_facts
+from journeys.storage.core import BUSY_TIMEOUT_MS, _immediate, write
+from journeys.storage.schema import migrate, migrations
 
 # The tables whose rows a check report counts (what an admin recognises in the app).
 COUNTED_TABLES = ("families", "journeys", "steps", "barrier_tags")
@@ -27,7 +29,7 @@ REQUIRED_TABLES = ("meta", "families", "journeys", "steps", "barrier_tags", "_sq
 @dataclass(frozen=True)
 class Inspection:
     """What the checks found in one database file (facts; the German report is built by
-    ``journeys.backup``)."""
+    ``journeys.access.backup``)."""
 
     integrity: list[str]
     foreign_key_violations: int
@@ -62,6 +64,11 @@ def copy_into(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
 def make_standalone(conn: sqlite3.Connection) -> None:
     """Switch a freshly written backup file out of WAL mode: one file, nothing beside it."""
     conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+
+
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Put a new database file into WAL mode, the mode the app runs every database in."""
+    conn.execute("PRAGMA journal_mode = WAL").fetchone()
 
 
 def drop_statistics(conn: sqlite3.Connection) -> None:
@@ -140,14 +147,16 @@ def after_restore(db: Database, previous_version: int) -> None:
     The data version must end above the one before the restore: every cache in the app is
     keyed by it, and a restored (older) number could match a cached view of other data.
     """
-    from journeys import storage
-
-    storage.migrate(db)
-    with storage.write(db):
+    migrate(db)
+    with write(db):
         db.execute(
             "UPDATE meta SET value = MAX(CAST(value AS INTEGER), ?) + 1 WHERE key = 'data_version'",
             [previous_version],
         )
+        # The Auswertung's counts are counted from the restored rows, never taken from the
+        # backup's copy of them (a file could carry counts that do not match its rows).
+        analysis_facts.rebuild(db)
+        outreach_facts.rebuild(db)  # the outreach worklist's kept rows alike
 
 
 def sessions_after_restore(db: Database, replaced: str | None) -> int:

@@ -19,31 +19,8 @@ from sqlite_utils import Database
 from journeys.errors import InputError, NotFoundError
 from journeys.i18n import t
 from journeys.models import StepDependency
-from journeys.storage import _now, migrations, write
-
-
-@migrations()
-def m005_step_dependencies(db: Database) -> None:
-    """The table of waits between steps; both ends go with their step (cascade)."""
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS step_dependencies (
-            id INTEGER PRIMARY KEY,
-            step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
-            depends_on_step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
-            member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
-            depends_on_member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
-            note TEXT NOT NULL DEFAULT '',
-            created_at TEXT NOT NULL,
-            UNIQUE (step_id, depends_on_step_id),
-            CHECK (step_id != depends_on_step_id)
-        );
-        CREATE INDEX IF NOT EXISTS idx_step_dependencies_step ON step_dependencies(step_id);
-        CREATE INDEX IF NOT EXISTS idx_step_dependencies_on
-            ON step_dependencies(depends_on_step_id);
-        """
-    )
-
+from journeys.storage import audit
+from journeys.storage.core import _now, write
 
 _ORDER = " ORDER BY s.position, d.id"
 
@@ -150,8 +127,6 @@ def add_dependency(db: Database, dependency: StepDependency) -> StepDependency:
 
 def _audit(db: Database, step_id: int, key: str) -> None:
     """An audit entry on the waiting step (never the note: it is free text)."""
-    from journeys.storage import audit  # imported after this module: see __init__
-
     audit.step_changed(db, step_id, t(key))
 
 

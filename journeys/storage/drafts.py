@@ -25,33 +25,10 @@ from sqlite_utils import Database
 
 from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
-from journeys.storage import _immediate, migrations
+from journeys.storage.core import _immediate
 
 DRAFT_DAYS = 30
 NEW = 0  # the slot of the new-step form (steps have ids from 1)
-
-
-@migrations()
-def m014_step_drafts(db: Database) -> None:
-    """Drafts of the step editor per user, journey and step (slot 0: a new step)."""
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS step_drafts (
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
-            slot INTEGER NOT NULL,
-            step_id INTEGER REFERENCES steps(id) ON DELETE CASCADE,
-            base_version INTEGER NOT NULL DEFAULT 0,
-            payload TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (user_id, journey_id, slot),
-            CHECK ((slot = 0 AND step_id IS NULL) OR slot = step_id)
-        );
-        CREATE INDEX IF NOT EXISTS idx_step_drafts_step ON step_drafts(step_id);
-        CREATE INDEX IF NOT EXISTS idx_step_drafts_journey ON step_drafts(journey_id);
-        CREATE INDEX IF NOT EXISTS idx_step_drafts_updated ON step_drafts(updated_at);
-        """
-    )
 
 
 class Draft(BaseModel):

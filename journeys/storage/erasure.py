@@ -1,4 +1,4 @@
-"""Erasure, anonymisation and retention: the SQL behind ``journeys/erasure.py``.
+"""Erasure, anonymisation and retention: the SQL behind ``journeys/access/erasure.py``.
 
 What belongs to a family is found from the schema, not from a fixed list: every table
 that references the family, its members, journeys or steps (a declared foreign key, or a
@@ -22,7 +22,8 @@ from sqlite_utils import Database
 from journeys.errors import InputError, NotFoundError
 from journeys.i18n import t
 from journeys.models import new_case_code
-from journeys.storage import ARCHETYPE_TEAM, _now, _set_meta, audit, drafts, get_meta, write
+from journeys.storage import audit, drafts
+from journeys.storage.core import ARCHETYPE_TEAM, _now, _set_meta, get_meta, write
 
 RETENTION_KEY = "retention_months"
 RETENTION_DEFAULT = 36
@@ -48,6 +49,7 @@ NOT_CASE_DATA = {"audit_log", "meta", "_zugangsatlas_migrations"}
 FREE_TEXT_COLUMNS = {
     "sees", "brings", "understands", "feels", "quote", "note", "measure",
     "responsible_text", "text", "title", "comment", "description",
+    "own_part", "support",  # a goal's own part and support (issue #15)
 }  # fmt: skip
 # Where a text is required (pydantic ``min_length=1``), a marker replaces it, not "".
 REQUIRED_TEXT = {
@@ -55,7 +57,11 @@ REQUIRED_TEXT = {
     ("soll_measures", "responsible_text"),  # the measure needs someone responsible
     ("workshop_items", "text"),
     ("workshops", "title"),
+    ("goals", "text"),  # a goal needs its aim
 }
+
+# A family resource's "who or what" (issue #15) is free text about the family, too.
+FREE_TEXT_COLUMNS = FREE_TEXT_COLUMNS | {"who"}
 
 
 @dataclass(frozen=True)
@@ -292,15 +298,22 @@ def families_past_retention(
     months = retention_months(db) if months is None else months
     now = now or datetime.now(UTC)
     cutoff = _months_back(now, months).isoformat(timespec="seconds")[:19]
+    # A family is past the period when its own change and every step's change are older
+    # than the cutoff. ``updated_at < cutoff`` equals ``substr(updated_at, 1, 19) < cutoff``
+    # (the cutoff has 19 characters) and reads the index of m018, so only the families
+    # untouched since the cutoff are looked at, not all of them with all their steps.
     rows = db.execute(
         "SELECT f.id, f.code, f.team, f.status, f.synthetic,"
-        " MAX(substr(f.updated_at, 1, 19), COALESCE(MAX(substr(s.updated_at, 1, 19)), ''))"
+        " MAX(substr(f.updated_at, 1, 19), COALESCE(("
+        "   SELECT MAX(substr(s.updated_at, 1, 19)) FROM journeys j"
+        "   JOIN steps s ON s.journey_id = j.id WHERE j.family_id = f.id), ''))"
         " AS last_change"
-        " FROM families f LEFT JOIN journeys j ON j.family_id = f.id"
-        " LEFT JOIN steps s ON s.journey_id = j.id"
-        " WHERE f.anonymised_at IS NULL AND f.team != ?"
-        " GROUP BY f.id HAVING last_change < ? ORDER BY last_change, f.code",
-        [ARCHETYPE_TEAM, cutoff],
+        " FROM families f"
+        " WHERE f.updated_at < ? AND f.anonymised_at IS NULL AND f.team != ?"
+        " AND NOT EXISTS (SELECT 1 FROM journeys j JOIN steps s ON s.journey_id = j.id"
+        "   WHERE j.family_id = f.id AND s.updated_at >= ?)"
+        " ORDER BY last_change, f.code",
+        [cutoff, ARCHETYPE_TEAM, cutoff],
     ).fetchall()
     columns = ["id", "code", "team", "status", "synthetic", "last_change"]
     frame = pd.DataFrame(rows, columns=columns).astype(

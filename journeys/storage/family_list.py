@@ -5,6 +5,9 @@ click. It asks here for the number of families that match its filters and for th
 of the page it shows; the figures of a row (members, steps, open barriers) are counted
 for those rows only. The columns and their meaning are those of ``list_families``.
 
+Open goals (issue #15) are counted per row through the index of migration m019
+(``goals_by_family_status``), for the rows of the page only.
+
 The indexes of migration m018 keep the list's order (last change first) and the other
 pages' look-ups by family fast without reading whole tables.
 """
@@ -19,28 +22,13 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
-from journeys.storage import ARCHETYPE_TEAM, _health_free, _team_where, migrations
+from journeys.storage.core import ARCHETYPE_TEAM
+from journeys.storage.families import _health_free, _team_where
 
 COLUMNS = (
     "id", "code", "sozialraum", "household_type", "team", "status", "synthetic",
-    "members", "steps", "open_barriers", "updated_at",
+    "members", "steps", "open_barriers", "updated_at", "open_goals",
 )  # fmt: skip
-
-
-@migrations()
-def m018_list_indexes(db: Database) -> None:
-    """Indexes for the paged family list and the case pages at 100,000 families.
-
-    The list's order (newest change first) is read from an index, with or without the
-    status filter, so a page needs no sort of every family.
-    """
-    db.executescript(
-        """
-        CREATE INDEX IF NOT EXISTS idx_families_updated ON families(updated_at, id);
-        CREATE INDEX IF NOT EXISTS idx_families_status_updated
-            ON families(status, updated_at, id);
-        """
-    )
 
 
 @dataclass(frozen=True)
@@ -132,14 +120,16 @@ def _rows(db: Database, ids_sql: str, params: list[Any], health: bool) -> pd.Dat
                   JOIN barrier_tags bt ON bt.step_id = st.id
                  WHERE j.family_id = f.id AND j.kind = 'ist' AND bt.status != 'beseitigt'
                    AND {_health_free("bt.barrier_key", health)}) AS open_barriers,
-               f.updated_at
+               f.updated_at,
+               (SELECT COUNT(*) FROM goals g WHERE g.family_id = f.id
+                   AND g.status IN ('offen', 'in_arbeit')) AS open_goals
           FROM picked JOIN families f ON f.id = picked.id
          ORDER BY f.updated_at DESC, f.id DESC
     """
     rows = db.execute(sql, params).fetchall()
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(
         {"id": "int64", "synthetic": "int64", "members": "int64", "steps": "int64"}
-        | {"open_barriers": "int64"}
+        | {"open_barriers": "int64", "open_goals": "int64"}
     )
 
 
@@ -196,6 +186,15 @@ def labels_of(db: Database, codes: Iterable[str], teams: Iterable[str] | None) -
         params,
     ).fetchall()
     return pd.DataFrame(rows, columns=["code", "sozialraum", "household_type"])
+
+
+def code_count(db: Database, teams: Iterable[str] | None) -> int:
+    """How many families ``codes`` would list, counted without reading them."""
+    clauses: list[str] = ["team != ?"]
+    params: list[Any] = [ARCHETYPE_TEAM]
+    _team_where("team", None if teams is None else set(teams), clauses, params)
+    sql = f"SELECT COUNT(*) FROM families WHERE {' AND '.join(clauses)}"
+    return int(db.execute(sql, params).fetchone()[0])
 
 
 def codes(db: Database, teams: Iterable[str] | None) -> pd.DataFrame:

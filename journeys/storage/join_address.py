@@ -1,18 +1,19 @@
 """Storage of the address participants use to join a workshop (page Einstellungen).
 
 One value in the ``meta`` table (no schema change): the address as checked by
-``journeys.join_link.normalize``. Saving or removing it is one transaction together with
+``journeys.workshops.join_link.normalize``. Saving or removing it is one transaction together with
 its audit entry. The environment variable ``ZUGANGSATLAS_PUBLIC_URL`` is read by the
-pages, not here: it wins over what is stored (``journeys.join_link.resolve``).
+pages, not here: it wins over what is stored (``journeys.workshops.join_link.resolve``).
 """
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 
-from journeys import join_link
 from journeys.i18n import t
-from journeys.storage import _immediate, audit, get_meta
+from journeys.models import public_address
+from journeys.storage import audit
+from journeys.storage.core import _immediate, get_meta
 
 META_KEY = "public_url"
 
@@ -24,7 +25,7 @@ def stored(db: Database) -> str:
 
 def save(db: Database, raw: str, *, actor: str | None = None) -> str:
     """Check and store the address (German ``InputError`` naming the field); the stored text."""
-    url = join_link.normalize(raw)
+    url = public_address.normalize(raw)
     with _immediate(db):
         db.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) "

@@ -1,7 +1,7 @@
 """One browser, one participant: joining a workshop again resumes, it never adds a voter.
 
 A device in the room is recognised by a long-lived random cookie of its browser
-(``pages.browser_cookie``); the database keeps only that cookie's SHA-256 digest with the
+(``pages.web.browser_cookie``); the database keeps only that cookie's SHA-256 digest with the
 participant (``browser_hash``), never the cookie itself, so nothing stored identifies a
 browser by itself. The rules, checked inside one write transaction so that two phones
 joining at once cannot both slip past them:
@@ -28,24 +28,13 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from journeys import accounts
 from journeys.errors import InputError
 from journeys.i18n import t
-from journeys.storage import migrations, write
-from journeys.storage import workshops as _workshops
-from journeys.workshop_models import Participant, Workshop
-
-
-@migrations()
-def m016_participant_browser(db: Database) -> None:
-    """The digest of the browser a participant joined from; one participant per browser."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(workshop_participants)")}
-    if "browser_hash" not in columns:
-        db.execute("ALTER TABLE workshop_participants ADD COLUMN browser_hash TEXT")
-    db.execute(
-        "CREATE UNIQUE INDEX IF NOT EXISTS idx_workshop_participants_browser"
-        " ON workshop_participants(workshop_id, browser_hash) WHERE browser_hash IS NOT NULL"
-    )
+from journeys.models import accounts
+from journeys.models.workshops import Participant, Workshop
+from journeys.storage import workshop_items as _workshops
+from journeys.storage.core import write
+from journeys.storage.workshop_rows import _open_workshop, get_workshop
 
 
 @dataclass(frozen=True)
@@ -84,7 +73,7 @@ def take_part(
     label = _workshops.clean_label(label)
     digest = _digest(browser)
     with write(db):
-        _workshops._open_workshop(db, workshop_id)
+        _open_workshop(db, workshop_id)
         mine = _of_browser(db, workshop_id, digest) if digest else None
         if mine is not None:
             if same_label(mine.label, label):
@@ -116,7 +105,7 @@ def of_browser(db: Database, browser: str | None) -> list[tuple[Workshop, Partic
     found = []
     for (participant_id,) in rows:
         participant = _workshops.get_participant(db, participant_id)
-        found.append((_workshops.get_workshop(db, participant.workshop_id), participant))
+        found.append((get_workshop(db, participant.workshop_id), participant))
     return found
 
 
@@ -133,5 +122,5 @@ def resume(db: Database, participant_id: int, browser: str | None) -> Participan
     ).fetchone()
     if not digest or row is None or row[0] != digest:
         raise InputError(t("participation.not_this_browser"))
-    _workshops._open_workshop(db, participant.workshop_id)
+    _open_workshop(db, participant.workshop_id)
     return participant

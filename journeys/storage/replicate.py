@@ -3,8 +3,8 @@
 The demo generator (``journeys.demo``) draws every family, step and tag one by one, which
 takes minutes for 100,000 families on a small machine. The benchmark (``bench/run.py``)
 therefore generates 10,000 and copies them: every copy gets new ids and a new random
-looking case code, everything else (members, journeys, steps, tags, referrals, consents)
-is copied with its links, in one transaction, as plain ``INSERT … SELECT``.
+looking case code, everything else (members, journeys, steps, tags, referrals, consents
+and goals) is copied with its links, in one transaction, as plain ``INSERT … SELECT``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from journeys.errors import InputError
 from journeys.models import CODE_ALPHABET, CODE_LENGTH
-from journeys.storage import write
+from journeys.storage.core import write
 
 # table -> {column: the table whose ids that column holds}; parents before children.
 _LINKS: dict[str, dict[str, str]] = {
@@ -37,6 +37,15 @@ _LINKS: dict[str, dict[str, str]] = {
         "depends_on_step_id": "steps",
         "member_id": "members",
         "depends_on_member_id": "members",
+    },
+    # The family's goals (issue #15), with their status history and links.
+    "goals": {"id": "goals", "family_id": "families", "member_id": "members"},
+    "goal_status_changes": {"id": "goal_status_changes", "goal_id": "goals"},
+    "goal_links": {
+        "id": "goal_links",
+        "goal_id": "goals",
+        "step_id": "steps",
+        "measure_id": "soll_measures",
     },
 }
 _SPACE = len(CODE_ALPHABET) ** CODE_LENGTH

@@ -5,7 +5,7 @@ A restore keeps the replaced data as a safety copy next to the database, and eve
 Erasing a family in the live database does not reach into those files, so the data
 protection page must be able to say which of them still hold a family, and a restore
 must not bring back a family that was erased or anonymised after the backup was made.
-The domain side is ``journeys/safety_copies.py``.
+The domain side is ``journeys/access/safety_copies.py``.
 """
 
 from __future__ import annotations

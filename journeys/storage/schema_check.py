@@ -16,8 +16,8 @@ entries or moves families between teams once it is the live database. So an uplo
    first, rows next, then indexes, views and triggers, so no trigger fires while copying
    and whatever ``sqlite_master`` of the upload claimed, the restored schema is ours.
 
-The domain side (German messages, the restore itself) is ``journeys/backup.py`` and
-``journeys/restore_guard.py``.
+The domain side (German messages, the restore itself) is ``journeys/access/backup.py`` and
+``journeys/access/restore_guard.py``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from journeys.storage import migrations
+from journeys.storage.schema import migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 HEADER_SIZE = 100

@@ -1,9 +1,9 @@
 """Team scope re-checked when a family is written, inside the save's own transaction.
 
-Pages read a family with the user's teams (``journeys/visibility.py``), but an editor
+Pages read a family with the user's teams (``journeys/access/visibility.py``), but an editor
 stays open: a coach removed from a team a minute ago could still press "Speichern" and
 write into a family they may no longer see. So the acting user's case teams are also a
-context variable, ``write_teams``, set by ``pages/guard.py`` on every page run of a
+context variable, ``write_teams``, set by ``pages/session/guard.py`` on every page run of a
 case page and for every guarded callback (``None``: no limit, as for the command line,
 the tests and the administrators' tools).
 

@@ -14,33 +14,10 @@ from sqlite_utils import Database
 from journeys.errors import NotFoundError
 from journeys.i18n import t
 from journeys.models import Childcare, Step, TravelTime
-from journeys.storage import (
-    _check_version,
-    _now,
-    _touch_family_of_step,
-    audit,
-    get_step,
-    migrations,
-    write,
-)
-
-
-@migrations()
-def m015_step_way_and_childcare(db: Database) -> None:
-    """Two optional columns on steps: travel time to the appointment, childcare during it."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(steps)")}
-    travel = ", ".join(f"'{v.value}'" for v in TravelTime)
-    care = ", ".join(f"'{v.value}'" for v in Childcare)
-    if "travel_time" not in columns:
-        db.execute(
-            "ALTER TABLE steps ADD COLUMN travel_time TEXT"
-            f" CHECK (travel_time IS NULL OR travel_time IN ({travel}))"
-        )
-    if "childcare" not in columns:
-        db.execute(
-            "ALTER TABLE steps ADD COLUMN childcare TEXT"
-            f" CHECK (childcare IS NULL OR childcare IN ({care}))"
-        )
+from journeys.storage import audit
+from journeys.storage.core import _check_version, _now, write
+from journeys.storage.families import _touch_family_of_step
+from journeys.storage.journey_steps import get_step
 
 
 def set_way_and_childcare(

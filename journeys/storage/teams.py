@@ -27,46 +27,14 @@ from sqlite_utils import Database
 from journeys.errors import InputError, NotFoundError
 from journeys.i18n import t
 from journeys.models import Family
-from journeys.storage import ARCHETYPE_TEAM, _now, _set_meta, audit, get_meta, migrations, write
+from journeys.storage import audit
 from journeys.storage import erasure as _erasure
+from journeys.storage import sozialraum_profiles as _places
+from journeys.storage.core import ARCHETYPE_TEAM, DEMO_TEAM, _now, _set_meta, get_meta, write
 
-# The team of the generated demo families (``journeys/demo.py`` files them here).
-DEMO_TEAM = "Demo-Team (synthetisch)"
 MAX_NAME = 80
 # Set once demo data were removed: ``zugangsatlas demo --if-empty`` then writes none again.
 DEMO_REMOVED_KEY = "demo_removed"
-
-
-@migrations()
-def m009_teams(db: Database) -> None:
-    """The team register, filled from the teams named on families and accounts.
-
-    A team is synthetic if it is the demo team or all its families are synthetic.
-    """
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS teams (
-            name TEXT PRIMARY KEY,
-            synthetic INTEGER NOT NULL DEFAULT 0,
-            retired INTEGER NOT NULL DEFAULT 0,
-            created_at TEXT NOT NULL
-        );
-        """
-    )
-    names = {row[0] for row in db.execute("SELECT DISTINCT team FROM families WHERE team <> ''")}
-    for (raw,) in db.execute("SELECT teams FROM users").fetchall():
-        names.update(json.loads(raw or "[]"))
-    names.discard(ARCHETYPE_TEAM)
-    for name in sorted(names):
-        real = db.execute(
-            "SELECT COUNT(*) FROM families WHERE team = ? AND synthetic = 0", [name]
-        ).fetchone()[0]
-        held = db.execute("SELECT COUNT(*) FROM families WHERE team = ?", [name]).fetchone()[0]
-        synthetic = name == DEMO_TEAM or (held > 0 and real == 0)
-        db.execute(
-            "INSERT OR IGNORE INTO teams (name, synthetic, created_at) VALUES (?, ?, ?)",
-            [name, int(synthetic), _now()],
-        )
 
 
 @dataclass(frozen=True)
@@ -323,8 +291,10 @@ def demo_data(db: Database) -> DemoData:
 
 
 def has_demo_families(db: Database) -> bool:
-    """Whether any invented demo family (not an archetype) is stored."""
-    return bool(_demo_family_ids(db))
+    """Whether any invented demo family (not an archetype) is stored (stops at the first:
+    the Bericht asks on every run)."""
+    sql = "SELECT EXISTS (SELECT 1 FROM families WHERE synthetic = 1 AND team != ?)"
+    return db.execute(sql, [ARCHETYPE_TEAM]).fetchone()[0] == 1
 
 
 def demo_removed(db: Database) -> bool:
@@ -369,6 +339,7 @@ def remove_demo_data(db: Database) -> tuple[int, int]:
                     [json.dumps(kept, ensure_ascii=False), user_id],
                 )
         db.execute("DELETE FROM teams WHERE synthetic = 1")
+        _places.remove_demo_places(db)  # synthetic figures and schematic outlines
         _set_meta(db, DEMO_REMOVED_KEY, "1")
         rows = sum(len(rowids) for rowids in owned.values())
         detail = t("teams.audit_demo_removed", families=len(ids), rows=rows)

@@ -1,4 +1,4 @@
-"""Storage of the sign-in and join-code throttle (policy: ``journeys/throttle.py``).
+"""Storage of the sign-in and join-code throttle (policy: ``journeys/models/throttle.py``).
 
 Two small tables. ``throttle`` holds one counter per client, per typed account name and
 per client guessing join codes; keys are SHA-256 digests, so neither an address nor
@@ -17,11 +17,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from journeys import throttle as policy
 from journeys.errors import InputError
 from journeys.i18n import t
-from journeys.storage import _immediate, access, audit, migrations
-from journeys.workshop_models import Workshop
+from journeys.models import throttle as policy
+from journeys.models.workshops import Workshop
+from journeys.storage import audit, workshops
+from journeys.storage.access_settings import get_settings
+from journeys.storage.core import _immediate
 
 KEEP_DAYS = 2
 KNOWN_CLIENT_DAYS = 180
@@ -30,33 +32,6 @@ UNKNOWN_NAME = "unbekannt"
 
 class ThrottledError(InputError):
     """An attempt refused because the wait after earlier failures is not over (German)."""
-
-
-@migrations()
-def m012_throttle(db: Database) -> None:
-    """Throttle counters and the clients an account signed in from (issue #11, finding 3).
-
-    Replaces the hard lock-out of ``users.locked_until``, which stays as an unused column.
-    """
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS throttle (
-            kind TEXT NOT NULL CHECK (kind IN ('client', 'account', 'pair', 'join')),
-            key TEXT NOT NULL,
-            failures INTEGER NOT NULL DEFAULT 0,
-            last_failure_at TEXT NOT NULL,
-            last_account TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (kind, key)
-        );
-        CREATE INDEX IF NOT EXISTS idx_throttle_last ON throttle(last_failure_at);
-        CREATE TABLE IF NOT EXISTS known_clients (
-            account TEXT NOT NULL,
-            client TEXT NOT NULL,
-            last_success_at TEXT NOT NULL,
-            PRIMARY KEY (account, client)
-        );
-        """
-    )
 
 
 # ---------------------------------------------------------------- time
@@ -79,7 +54,7 @@ def _parse(stamp: str) -> datetime:
 
 
 def _policies(db: Database) -> dict[str, policy.Policy]:
-    settings = access.get_settings(db)
+    settings = get_settings(db)
     return policy.policies(settings.max_failures, settings.lock_minutes)
 
 
@@ -290,8 +265,6 @@ def find_workshop_by_code(
     and is logged (under ``actor``: the signed-in user, or "Gast"); ``unknown`` is the
     German message for it before any wait starts.
     """
-    from journeys.storage import workshops
-
     refuse_join_if_waiting(db, client)
     workshop = workshops.find_open_workshop(db, join_code) if join_code.strip() else None
     if workshop is None or workshop.id is None:

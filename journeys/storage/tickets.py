@@ -3,7 +3,7 @@
 The sign-in forms run inside Streamlit's websocket and cannot set a cookie. When a form
 has checked a password (or a join code, or single sign-on), it stores a *ticket* here:
 one random value, shown to the browser once, that a server route
-(``pages/web_routes.py``) exchanges for a session cookie. The ticket
+(``pages/web/web_routes.py``) exchanges for a session cookie. The ticket
 
 - is kept only as its SHA-256 (like session tokens): a copy of the database cannot be
   turned into a sign-in;
@@ -23,29 +23,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from journeys import accounts
-from journeys.permissions import User
-from journeys.storage import _immediate, migrations
+from journeys.models import accounts
+from journeys.models.permissions import User
+from journeys.storage import sessions
+from journeys.storage.core import _immediate
 
 TICKET_SECONDS = 30
-
-
-@migrations()
-def m008_sign_in_tickets(db: Database) -> None:
-    """One-time sign-in tickets (issue #10): a form's sign-in, waiting for its cookie."""
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS sign_in_tickets (
-            ticket_hash TEXT PRIMARY KEY,
-            nonce_hash TEXT NOT NULL,
-            user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
-            participant_id INTEGER,
-            workshop_id INTEGER,
-            expires_at TEXT NOT NULL,
-            CHECK ((user_id IS NULL) <> (participant_id IS NULL))
-        );
-        """
-    )
 
 
 def _utc(now: datetime | None) -> datetime:
@@ -100,8 +83,6 @@ def redeem(db: Database, ticket: str, nonce: str, now: datetime | None = None) -
     the ticket was issued to. The ticket is gone afterwards in every case, so a guessed
     or stolen ticket cannot be tried twice.
     """
-    from journeys.storage import access
-
     if not ticket or not isinstance(ticket, str):
         return None
     moment = _utc(now)
@@ -120,8 +101,8 @@ def redeem(db: Database, ticket: str, nonce: str, now: datetime | None = None) -
     if not nonce or not hmac.compare_digest(nonce_hash, accounts.token_digest(nonce)):
         return None
     if user_id is not None:
-        return access.open_session(db, user_id=user_id, now=moment)
-    return access.open_session(
+        return sessions.open_session(db, user_id=user_id, now=moment)
+    return sessions.open_session(
         db, participant_id=participant_id, workshop_id=workshop_id, now=moment
     )
 
@@ -143,13 +124,11 @@ def join_workshop(
     """Join the open workshop with this code as a guest; a ticket for the guest's browser.
 
     Wrong codes are throttled per ``client`` and the join is logged
-    (``access.join_as_guest``); the same ``browser`` (its cookie) joining again resumes
+    (``sessions.join_as_guest``); the same ``browser`` (its cookie) joining again resumes
     its participant. Returns the ticket and the guest as they will be signed in (for the
     audit log).
     """
-    from journeys.storage import access
-
-    workshop, participant = access.join_as_guest(
+    workshop, participant = sessions.join_as_guest(
         db, join_code, label, client=client, browser=browser
     )
     assert workshop.id is not None and participant.id is not None

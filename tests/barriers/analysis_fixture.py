@@ -43,7 +43,6 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from barriers.taxonomy import Taxonomy
 from journeys import storage
 from journeys.models import (
     Arrival,
@@ -59,6 +58,7 @@ from journeys.models import (
     Step,
     TagStatus,
 )
+from journeys.reference.taxonomy import Taxonomy
 
 # A service name with everything DOT must escape: quotes, a backslash, angle brackets.
 JC_NAME = 'Jobcenter "Mitte" \\N <b>Eingang</b>'

@@ -11,7 +11,6 @@ from barriers.perspective import (
     questions_for_step,
     ranked_barriers,
 )
-from barriers.taxonomy import Taxonomy, load_taxonomy
 from journeys.models import (
     AgeBand,
     BarrierTag,
@@ -24,6 +23,7 @@ from journeys.models import (
     Step,
 )
 from journeys.reference import load_template
+from journeys.reference.taxonomy import Taxonomy, load_taxonomy
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +146,67 @@ def test_retired_barriers_and_barriers_without_questions_are_not_asked(
     assert retired.barriers[0].key not in asked
     assert retired.barriers[1].key not in asked
     assert len(asked) == len(taxonomy.barriers) - 2
+
+
+# ---------------------------------------------------------------- resource questions (#15)
+
+
+def test_resource_questions_rank_family_help_first_when_children_stay_home() -> None:
+    from barriers.perspective import (
+        WHAT_THE_FAMILY_CAN,
+        WHO_COULD_HELP,
+        resource_questions_for_step,
+    )
+    from journeys.models import AgeBand, Channel, Family, HouseholdType, Member, Role, Step
+    from journeys.reference.resources import load_resource_taxonomy
+
+    resources = load_resource_taxonomy()
+    family = Family(
+        id=1,
+        sozialraum="Everswinkel",
+        household_type=HouseholdType.ALLEINERZIEHEND,
+        members=[
+            Member(id=1, role=Role.MUTTER, age_band=AgeBand.A25_34),
+            Member(id=2, role=Role.KIND, age_band=AgeBand.A3_5),
+        ],
+    )
+    step = Step(stage_key="massnahme", channel=Channel.PERSOENLICH, month="2025-03", member_ids=[1])
+    first, rest = resource_questions_for_step(
+        step, resources, "massnahme", family, kinds=WHO_COULD_HELP, limit=3
+    )
+    assert first[0].key == "netzwerk.familie"
+    assert all(r.kind in WHO_COULD_HELP for r in first + rest)
+    # Together the two lists hold every active type of the kinds exactly once.
+    keys = [r.key for r in first + rest]
+    assert sorted(keys) == sorted(
+        r.key for r in resources.active() if r.kind in WHO_COULD_HELP and r.questions
+    )
+    own, _ = resource_questions_for_step(
+        step, resources, "massnahme", family, kinds=WHAT_THE_FAMILY_CAN, limit=2
+    )
+    # The step in person asks about getting there first, then the stage's usual motivation.
+    assert [r.key for r in own] == ["persoenlich.mobilitaet", "persoenlich.motivation"]
+
+
+def test_a_recorded_resource_is_asked_first_and_a_retired_one_not_at_all() -> None:
+    from barriers.perspective import WHAT_THE_FAMILY_CAN, resource_questions_for_step
+    from journeys.models import Channel, Step
+    from journeys.reference.resources import load_resource_taxonomy
+
+    resources = load_resource_taxonomy()
+    step = Step(stage_key="antrag", channel=Channel.BRIEF, month="2025-03")
+    first, _ = resource_questions_for_step(
+        step, resources, "antrag", kinds=WHAT_THE_FAMILY_CAN, recorded={"persoenlich.erfahrung"},
+        limit=1,
+    )  # fmt: skip
+    assert [r.key for r in first] == ["persoenlich.erfahrung"]
+    retired = resources.model_copy(
+        update={
+            "types": [
+                r.model_copy(update={"retired": r.key == "persoenlich.sprachen"})
+                for r in resources.types
+            ]
+        }
+    )
+    first, rest = resource_questions_for_step(step, retired, "antrag", kinds=WHAT_THE_FAMILY_CAN)
+    assert "persoenlich.sprachen" not in [r.key for r in first + rest]

@@ -21,6 +21,8 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PAGE_TIMEOUT_MS = 30_000
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
+# The app's page menu in the sidebar (pages/web/page_menu.py; a role with one page has none).
+NAV = ".st-key-page_menu"
 
 
 # Streamlit scrolls inside <main data-testid="stMain">, not the window, so a plain
@@ -103,7 +105,9 @@ def wait_for_sign_in(page: Page) -> None:
 
 def wait_for_app(page: Page) -> None:
     """Wait until the navigation is drawn and the script has finished running."""
-    page.wait_for_selector('[data-testid="stSidebarNav"]')
+    # Its links come a moment after its headings; attached, not visible: on a phone the
+    # sidebar starts closed and hides them.
+    page.wait_for_selector(f"{NAV} a", state="attached")
     wait_until_idle(page)
 
 

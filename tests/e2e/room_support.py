@@ -14,7 +14,7 @@ from e2e_support import PAGE_TIMEOUT_MS, SCREENSHOTS, login, wait_until_idle
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from journeys.archetypes import load_archetypes
-from pages.workshop_widgets import REFRESH_SECONDS
+from pages.workshop_parts.workshop_widgets import REFRESH_SECONDS
 
 # Views redraw every REFRESH_SECONDS; a few rounds on a busy machine (five browsers and
 # one server on two shared cores).
@@ -104,7 +104,7 @@ def agree(facilitator: Page, presenter: Page, number: int, participants: int) ->
     """Both views show the room's step and participants (each within a few refreshes)."""
     position = f"Schritt {number} von 5"
     expect(presenter.locator(".st-key-wp_position")).to_have_text(position, timeout=LIVE_MS)
-    expect(facilitator.locator(".st-key-wf_step h3")).to_contain_text(position, timeout=LIVE_MS)
+    expect(facilitator.locator(".st-key-wf_step h2")).to_contain_text(position, timeout=LIVE_MS)
     expect(presenter.locator(".st-key-wp_count")).to_have_text(
         f"Teilnehmende: {participants}", timeout=LIVE_MS
     )

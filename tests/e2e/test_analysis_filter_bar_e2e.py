@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from e2e_support import PAGE_TIMEOUT_MS, exception_texts, login, screenshot, wait_until_idle
+from e2e_support import NAV, PAGE_TIMEOUT_MS, exception_texts, login, screenshot, wait_until_idle
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from journeys.i18n import t
@@ -64,6 +64,21 @@ def _first_metric_top(page: Page) -> float:
     return box["y"]
 
 
+def _close_popover(page: Page) -> None:
+    """Close the open filter popover by keyboard, as a person does before clicking on.
+
+    The first Escape closes the list of the multiselect inside, the next the popover itself;
+    while it is open it lies over the filter row (and the reset button below it).
+    """
+    body = page.locator('[data-testid="stPopoverBody"]')
+    for _ in range(3):
+        if not body.is_visible():
+            break
+        page.keyboard.press("Escape")
+        wait_until_idle(page)
+    expect(body).to_be_hidden()
+
+
 def _open_auswertung(page: Page, server: str) -> None:
     page.goto(f"{server}/auswertung")
     login(page, "coach")
@@ -95,8 +110,7 @@ def test_every_filter_is_in_the_first_screen_at_1280x720(
     box.locator("input").fill("Ennigerloh")
     page.keyboard.press("Enter")
     wait_until_idle(page)
-    page.keyboard.press("Escape")
-    wait_until_idle(page)
+    _close_popover(page)
     expect(_button(page, t("analysis.filter.sozialraum"))).to_have_text(re.compile(r"Ennigerloh"))
     words = t("analysis.filter.active", parts=f"{t('analysis.filter.sozialraum')}: Ennigerloh")
     sentence = page.get_by_text(words, exact=True)
@@ -117,7 +131,7 @@ def test_the_filters_lead_the_page_on_a_phone(streamlit_server: str, laptop: Pag
     page = laptop
     _open_auswertung(page, streamlit_server)  # signing in waits for the menu: wide first
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_selector('[data-testid="stSidebarNav"]', state="hidden")
+    page.wait_for_selector(NAV, state="hidden")
     wait_until_idle(page)
     page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
     results = _first_metric_top(page)
@@ -146,3 +160,48 @@ def test_downloaded_files_say_their_filter_and_that_the_families_are_invented(
         downloads.filter(has_text=t("common.download_svg")).first.click()
     svg = Path(svg_file.value.path()).read_text(encoding="utf-8")
     assert description in svg and t("provenance.demo") in svg
+
+
+def test_the_filter_survives_a_reload_and_travels_with_the_address(
+    streamlit_server: str, laptop: Page, browser: Browser
+) -> None:
+    page = laptop
+    _open_auswertung(page, streamlit_server)
+    _button(page, t("analysis.filter.sozialraum")).click()
+    box = page.locator('[data-testid="stPopoverBody"]').locator('[data-testid="stMultiSelect"]')
+    box.locator("input").fill("Ennigerloh")
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+    _close_popover(page)
+    words = t("analysis.filter.active", parts=f"{t('analysis.filter.sozialraum')}: Ennigerloh")
+    expect(page.get_by_text(words, exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"Ennigerloh"))
+    families = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+
+    # A reload keeps the filter: the same sentence, the same figures.
+    page.reload()
+    expect(page.get_by_text(words, exact=True)).to_be_visible()
+    expect(_button(page, t("analysis.filter.sozialraum"))).to_have_text(re.compile(r"Ennigerloh"))
+    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(families)
+
+    # The address, opened in another browser (a colleague's), shows the same filter there.
+    address = page.url
+    other = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
+    other.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        colleague = other.new_page()
+        colleague.goto(address)
+        login(colleague, "coach")
+        expect(colleague.get_by_text(words, exact=True)).to_be_visible()
+        expect(colleague.locator('[data-testid="stMetricValue"]').first).to_have_text(families)
+    finally:
+        other.close()
+
+    # The reset empties the address too: a reload then shows every family again.
+    page.get_by_role("button", name=t("analysis.filter.reset")).click()
+    none = page.get_by_text(t("analysis.filter.none_active"), exact=True)
+    expect(none).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"Ennigerloh"))
+    page.reload()
+    expect(none).to_be_visible()
+    assert exception_texts(page) == []

@@ -49,7 +49,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from journeys import demo, storage
 from journeys.i18n import t
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
 
 DEPLOY = ROOT / "deploy"
 START = DEPLOY / "start.sh"

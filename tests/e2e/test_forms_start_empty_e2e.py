@@ -23,7 +23,7 @@ def after_rerun(page: Page) -> None:
 
 def field(form: str, name: str) -> str:
     """The CSS selector of a field of ``form`` in any revision (``users_new_r1_roles``:
-    after each create the form gets new keys, pages/fresh_form.py)."""
+    after each create the form gets new keys, pages/shared/fresh_form.py)."""
     selector = f'[class*="st-key-{form}"][class*="_{name}"]'
     return selector + ':not([class*="_pw2"])' if name == "pw" else selector
 

@@ -26,6 +26,7 @@ from urllib.parse import urlparse
 import pytest
 from e2e_support import (
     E2E_PASSWORD,
+    NAV,
     PAGE_TIMEOUT_MS,
     SIGN_IN_FORM,
     e2e_username,
@@ -56,7 +57,7 @@ STREAMLIT_ENGLISH = (
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "Skip to main content", "Delete", "Error", "Stop",
     "Rerun", "Dismiss", "Please wait", "Open", "Deploy", "Settings", "Vega visualization",
-    "Selected values", "Copy Vega-Lite spec", "file upload", "(index)",
+    "Selected values", "Copy Vega-Lite spec", "file upload", "(index)", "Sidebar",
 )  # fmt: skip
 _ENGLISH = re.compile("|".join(rf"(?<![\w-]){re.escape(s)}(?![\w])" for s in STREAMLIT_ENGLISH))
 # Weekday heads of a German calendar: Monday first, "M D M D F S S" or "Mo Di …".
@@ -140,19 +141,41 @@ def _close_popups(page: Page) -> None:
 
 
 def _open_choosers(page: Page, findings: Findings, where: str) -> None:
-    """Open every visible selectbox and multiselect and read its list."""
+    """Open every visible selectbox and multiselect and read its list.
+
+    The list of boxes is read again before each one: a page that redraws itself (the
+    workshop's refresh, a tab that reruns the page) may replace or drop boxes meanwhile.
+    """
     boxes = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]')
-    for box in _visible(boxes):
-        field = box.locator('[role="combobox"]').first
-        if not field.is_visible() or not field.is_enabled():
+    done = 0
+    while done < len(shown := _visible(boxes)):
+        field = shown[done].locator('[role="combobox"]').first
+        done += 1
+        if not field.is_visible() or not field.is_enabled(timeout=5_000):
             continue
-        field.click()
-        if field.get_attribute("aria-expanded") != "true":
-            field.press("ArrowDown")  # a combobox with focus already opens by keyboard
+        for _ in range(3):
+            try:
+                field.click(timeout=5_000)
+                if field.get_attribute("aria-expanded", timeout=5_000) != "true":
+                    field.press("ArrowDown")  # a combobox with focus opens by keyboard
+                expect(field).to_have_attribute("aria-expanded", "true", timeout=3_000)
+                break
+            except (AssertionError, PlaywrightTimeoutError):
+                _close_popups(page)
+                _settle(page)
+        else:
+            if not field.count():  # the page dropped it while redrawing: read the rest
+                continue
         expect(field).to_have_attribute("aria-expanded", "true")
         findings.look(page, where)
         findings.opened += 1
         _close_popups(page)
+
+
+def _settle(page: Page) -> None:
+    """Wait for a rerun that a click may start a moment later, and for its end."""
+    page.wait_for_timeout(300)
+    wait_until_idle(page)
 
 
 def _open_calendars(page: Page, findings: Findings, where: str) -> None:
@@ -173,8 +196,11 @@ def _hover_toolbars(page: Page, findings: Findings, where: str) -> None:
     """Show the toolbar of every visible table and chart, and each button's tooltip."""
     selector = '[data-testid="stDataFrame"], [data-testid="stVegaLiteChart"]'
     for element in _visible(page.locator(selector))[:6]:
-        element.scroll_into_view_if_needed()
-        element.hover()
+        try:
+            element.scroll_into_view_if_needed(timeout=10_000)
+            element.hover(timeout=10_000)
+        except PlaywrightTimeoutError:
+            continue  # redrawn by a rerun meanwhile: the page is read again as a whole below
         container = element.locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]")
         toolbar = container.locator('[data-testid="stElementToolbar"] button')
         findings.look(page, where)
@@ -214,12 +240,12 @@ def _look_everywhere(page: Page, findings: Findings, where: str) -> None:
             expander.click(timeout=5_000)
         except PlaywrightTimeoutError:
             continue
-        wait_until_idle(page)
+        _settle(page)
     tabs = _visible(page.locator('[data-testid="stTabs"] [role="tab"]'))
     for tab in tabs or [None]:
         if tab is not None and tab.is_visible():
             tab.click()
-            wait_until_idle(page)
+            _settle(page)  # a tab with on_change="rerun" redraws the page after the click
         findings.look(page, where)
         _open_choosers(page, findings, where)
         _open_calendars(page, findings, where)
@@ -228,7 +254,9 @@ def _look_everywhere(page: Page, findings: Findings, where: str) -> None:
 
 def _page_addresses(page: Page) -> list[str]:
     """The paths of the role's navigation (a role with one page has none: that page)."""
-    links = page.locator('[data-testid="stSidebarNav"] a').all()
+    if page.locator(NAV).count():  # its links come a moment after its headings
+        page.locator(f"{NAV} a").first.wait_for()
+    links = page.locator(f"{NAV} a").all()
     paths = [
         urlparse(href).path.strip("/") for link in links if (href := link.get_attribute("href"))
     ]
@@ -285,7 +313,7 @@ def test_every_page_is_german_for(
             query = f"?familie={code}" if code and path in FAMILY_PAGES else ""
             page.goto(f"{streamlit_server}/{path}{query}")
             page.wait_for_selector('[data-testid="stMain"]')
-            wait_until_idle(page)
+            _settle(page)
             _check_page(page, findings, f"{role} › /{path}")
         assert findings.opened > 0 or role == "gremium"
     finally:

@@ -24,10 +24,10 @@ from e2e_support import (
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from barriers.taxonomy import load_taxonomy
 from journeys.i18n import t
 from journeys.models import AgeBand, HouseholdType, Role
 from journeys.reference import load_template
+from journeys.reference.taxonomy import load_taxonomy
 
 SOZIALRAUM = "Ennigerloh"
 HOUSEHOLD = HouseholdType.ALLEINERZIEHEND

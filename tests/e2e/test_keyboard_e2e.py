@@ -4,7 +4,7 @@ BITV 2.0 / WCAG 2.1.1 (keyboard) and 2.4.7 (visible focus): the tests below neve
 They move with Tab (and arrow keys, Enter, Space, typing) until the focus reaches the
 control a person would use, and at every stop on the way they read the computed style:
 the focused element, or the frame that draws it (text inputs, select boxes, check boxes),
-must show an outline of at least 2 px (``pages/a11y_style.py``).
+must show an outline of at least 2 px (``pages/shared/a11y_style.py``).
 
 - Coach: records a step on a new family's journey and tags a barrier on it.
 - Facilitator: creates a workshop; on the projector moves to the next step.
@@ -26,8 +26,8 @@ from e2e_support import PAGE_TIMEOUT_MS, exception_texts, login, screenshot, wai
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from test_journey_e2e import BARRIER, FIRST_SERVICE, create_family, step_ids
 
-from barriers.taxonomy import load_taxonomy
 from journeys.i18n import t
+from journeys.reference.taxonomy import load_taxonomy
 
 RERUN_GRACE_MS = 300
 MAX_TABS = 300  # a long page (the Auswertung) has about 150 stops
@@ -172,6 +172,9 @@ def test_a_coach_records_a_step_and_tags_a_barrier_by_keyboard(
         barrier=barrier.label,
     )
     choose_by_typing(page, option)
+    # The choice reruns the page; the barrier's explanation below the field says it is done.
+    explanation = (barrier.explanation or barrier.label).split(".")[0]
+    expect(page.get_by_text(explanation, exact=False).first).to_be_visible()
     tab_to(page, key=f"jq_{step}_go")
     press(page, "Enter")
     chip = page.locator(f".st-key-journey_step_{step}").locator(

@@ -17,6 +17,7 @@ import pytest
 from e2e_support import (
     E2E_PASSWORD,
     E2E_ROLES,
+    NAV,
     PAGE_TIMEOUT_MS,
     SIGN_IN_FORM,
     e2e_username,
@@ -87,7 +88,7 @@ def open_every_tab(page: Page) -> None:
 
 def walk_every_page(page: Page) -> list[str]:
     """Open every page of the navigation and every tab on it; their addresses (url paths)."""
-    nav = page.get_by_test_id("stSidebarNav")
+    nav = page.locator(NAV)
     if not nav.count():  # one page only, already open
         open_every_tab(page)
         assert exception_texts(page) == []

@@ -44,10 +44,15 @@ def test_arrow_keys_walk_the_journey_and_nein_tags_a_barrier(
 ) -> None:
     open_a_family_with_steps(page, streamlit_server)
     assert re.search(r"familie=BG-", page.url)
-    page.locator(".st-key-pv_step h3").click()  # focus on the page, not in a widget
+    page.locator(".st-key-pv_step h2").click()  # focus on the page, not in a widget
     page.keyboard.press("ArrowRight")
     after_rerun(page)
     expect(page.locator(POSITION)).to_contain_text("Schritt 2 von")
+    # The step is in the address: a reload (a projector's browser restarted) stays there.
+    expect(page).to_have_url(re.compile(r"schritt=2"))
+    page.reload()
+    expect(page.locator(POSITION)).to_contain_text("Schritt 2 von")
+    page.locator(".st-key-pv_step h2").click()
     page.keyboard.press("ArrowLeft")
     after_rerun(page)
     expect(page.locator(POSITION)).to_contain_text("Schritt 1 von")

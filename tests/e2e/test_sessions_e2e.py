@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from e2e_support import (
+    NAV,
     PAGE_TIMEOUT_MS,
     exception_texts,
     login,
@@ -24,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from journeys import demo, storage
 from journeys.i18n import t
-from pages import web_routes
+from pages.web import web_routes
 
 DEMO_FAMILIES = 30  # as tests/e2e/conftest.py seeds the server
 
@@ -133,9 +134,9 @@ def test_reload_and_a_new_tab_stay_signed_in_and_sign_out_ends_both(
     expect(first.get_by_text(t("access.signed_out"))).to_be_visible()
     assert web_routes.SESSION_COOKIE not in {c["name"] for c in context.cookies()}
     # ... and the other tab shows the sign-in form on its next action.
-    second.get_by_test_id("stSidebarNav").get_by_text(t("nav.families")).click()
+    second.locator(NAV).get_by_text(t("nav.families")).click()
     wait_for_sign_in(second)
-    expect(second.get_by_test_id("stSidebarNav")).to_have_count(0)
+    expect(second.locator(NAV)).to_have_count(0)
     screenshot(second, "sessions-e2e-02-other-tab-signed-out")
     assert exception_texts(first) == [] and exception_texts(second) == []
 
@@ -159,7 +160,7 @@ def test_another_browser_with_the_streamlit_session_id_but_no_cookie_sees_only_s
         intruder = intruder_context.new_page()
         intruder.goto(streamlit_server, timeout=PAGE_TIMEOUT_MS)
         wait_for_sign_in(intruder)
-        expect(intruder.get_by_test_id("stSidebarNav")).to_have_count(0)
+        expect(intruder.locator(NAV)).to_have_count(0)
         expect(intruder.get_by_role("heading", name=t("families.title"))).to_have_count(0)
         expect(intruder.get_by_text("e2e-coach")).to_have_count(0)
         screenshot(intruder, "sessions-e2e-03-session-id-without-cookie")

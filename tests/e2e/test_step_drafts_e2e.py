@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 from journeys.i18n import t
 
 HALF = "Ein Wartebereich ohne Wegweiser, die Mutter fragt zweimal nach"
-NAV = '[data-testid="stSidebarNav"]'
+NAV = ".st-key-page_menu"  # the app's page menu (pages/web/page_menu.py)
 DRAFT_NOTE = re.compile(r"Entwurf – noch nicht gespeichert, zuletzt (am \S+ )?um \d\d:\d\d")
 
 

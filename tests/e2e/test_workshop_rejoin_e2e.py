@@ -35,7 +35,7 @@ from room_support import (
 )
 
 from journeys.i18n import t
-from pages.workshop_widgets import dots, vote_text
+from pages.workshop_parts.workshop_voting import dots, vote_text
 
 DOTS = 3  # each participant's dots (the default of a new workshop)
 VOTING_TAB = "Punkte vergeben"

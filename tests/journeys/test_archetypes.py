@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from barriers.taxonomy import load_taxonomy
 from journeys import demo, storage
 from journeys.archetypes import (
     MAX_BARRIERS_PER_STEP,
@@ -22,13 +20,9 @@ from journeys.archetypes import (
 from journeys.errors import InputError
 from journeys.i18n import t
 from journeys.reference import load_template
+from journeys.reference.taxonomy import load_taxonomy
 
 K = 5
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return storage.connect(tmp_path / "t.db")
 
 
 @pytest.fixture(scope="module")

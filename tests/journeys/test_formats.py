@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from barriers.disclosure import _format_number
-from journeys import formats, importlimits, workshop
+from barriers.disclosure.cells import format_number
+from journeys import formats
+from journeys.exchange import importlimits
+from journeys.workshops import walkthrough as workshop
 
 
 @pytest.mark.parametrize(
@@ -31,8 +33,8 @@ def test_numbers_have_points_between_thousands_and_a_decimal_comma() -> None:
     assert formats.number(2.25, decimals=1) == "2,2"  # half to even, as CLDR rounds
     assert formats.number(1234.5, decimals=1) == "1.234,5"
     assert importlimits.number(5_000_000) == "5.000.000"
-    assert _format_number(1234) == "1.234"
-    assert _format_number(12.34) == "12,3"
+    assert format_number(1234) == "1.234"
+    assert format_number(12.34) == "12,3"
 
 
 def test_file_sizes_in_megabytes_with_a_decimal_comma() -> None:

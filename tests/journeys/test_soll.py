@@ -29,23 +29,6 @@ DAY = date(2025, 3, 4)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return storage.connect(tmp_path / "t.db")
-
-
-@pytest.fixture
-def family(db: Database) -> Family:
-    return storage.save_family(
-        db,
-        Family(
-            sozialraum="Everswinkel",
-            household_type="alleinerziehend",
-            members=[Member(role="mutter", age_band="25-34"), Member(role="kind", age_band="3-5")],
-        ),
-    )
-
-
-@pytest.fixture
 def ist(db: Database, family: Family) -> Journey:
     """An Ist journey of three steps with member links, tags and a referral."""
     journey = storage.get_or_create_journey(db, family.id)
@@ -177,7 +160,7 @@ def test_a_copy_that_fails_halfway_stores_nothing(
     db: Database, ist: Journey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counts = {t: db.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0] for t in TABLES}
-    real_write_step = storage._write_step
+    real_write_step = storage.soll._write_step
     calls: list[int] = []
 
     def fail_on_second_step(db: Database, step: Step) -> int:
@@ -186,7 +169,7 @@ def test_a_copy_that_fails_halfway_stores_nothing(
             raise NotFoundError("Schritt kaputt")
         return real_write_step(db, step)
 
-    monkeypatch.setattr(storage, "_write_step", fail_on_second_step)
+    monkeypatch.setattr(storage.soll, "_write_step", fail_on_second_step)
     with pytest.raises(NotFoundError):
         storage.copy_journey_to_soll(db, ist.id)
     assert {t: db.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0] for t in TABLES} == counts

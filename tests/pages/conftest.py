@@ -1,53 +1,27 @@
-"""Fixtures shared by the page tests.
+"""Page tests: every one runs in the AppTest stand-in browser (tests/conftest.py).
 
-Every page needs a signed-in user: call ``auth_support.sign_in(at, role)`` on an AppTest
-before its first run (see tests/pages/auth_support.py), e.g. a coach of the demo team for
-the case pages and an admin for the settings. The ``sign_in`` fixture hands out the same
-function for tests that prefer a fixture.
+Page tests sign in with ``sign_in(at, role)`` before the first ``at.run()`` (the fixture,
+or ``from tests.support.apptest import sign_in``), open a page signed in with
+``tests.support.apptest.open_signed_in``, and use the shared ``db`` fixture. ``family`` here is
+the shared mother and child, in the team of the signed-in coach.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
-from auth_support import cookies_of_this_browser, follow_navigation
-from auth_support import sign_in as _sign_in
 from sqlite_utils import Database
 
-from journeys import storage
-from pages import browser_session
+from journeys.demo import DEMO_TEAM
+from journeys.models import Family
+from tests.support.families import save_single_mother
 
 
 @pytest.fixture(scope="session", autouse=True)
-def browser_stand_in() -> Iterator[None]:
-    """AppTest has no browser: a stand-in cookie jar and a stand-in for page loads.
-
-    Production reads the session token only from the HttpOnly cookie
-    (``browser_session.browser_cookies``) and sends the browser to the server routes
-    (``browser_session.navigate``). Here the cookie jar lives in
-    ``session_state["auth_token"]``, and a navigation does what the server route
-    would: redeem the ticket (the real ``storage.tickets``) and "set the cookie", or
-    clear it on sign-out.
-    """
-    # Session scope: module-scoped fixtures (signed-in AppTests shared by a module) run
-    # before any function-scoped fixture and need the stand-in too.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(browser_session, "browser_cookies", cookies_of_this_browser)
-        patch.setattr(browser_session, "navigate", follow_navigation)
-        yield
+def page_tests_use_the_apptest_browser(apptest_browser: None) -> None:
+    """Pages read the session cookie of the stand-in browser, in every test of this folder."""
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
-    """A fresh database that the page under test opens too (via ``ZUGANGSATLAS_DB``)."""
-    path = tmp_path / "t.db"
-    monkeypatch.setenv("ZUGANGSATLAS_DB", str(path))
-    return storage.connect(path)
-
-
-@pytest.fixture
-def sign_in() -> Callable[..., object]:
-    """``sign_in(at, role, teams=..., sees_health=...)``: sign an AppTest in (auth_support)."""
-    return _sign_in
+def family(db: Database) -> Family:
+    """The mother (25–34) and child (3–5) of Everswinkel in the coach's team, no journey yet."""
+    return save_single_mother(db, team=DEMO_TEAM)

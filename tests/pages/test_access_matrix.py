@@ -1,7 +1,7 @@
 """Who may open which page: every page of the navigation, for every role, checked on the server.
 
-The role table (``journeys.permissions.ROLE_PERMISSIONS``) is the policy; each page file
-calls ``guard.require`` (pages/guard.py) before it draws anything. For every page that
+The role table (``journeys.models.permissions.ROLE_PERMISSIONS``) is the policy; each page file
+calls ``guard.require`` (pages/session/guard.py) before it draws anything. For every page that
 app.py lists and every role, the page either works or shows the German refusal, exactly
 as the table says. A forged session state never raises privileges, a coach of one team
 never sees a family of another (list, chooser, export), and health tags stay hidden from
@@ -19,14 +19,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
 from journeys.i18n import t
 from journeys.models import BarrierTag, ConsentPurpose, Family, Member, Step
-from journeys.permissions import Permission, User, UserRole, allowed
+from journeys.models.permissions import Permission, User, UserRole, allowed
+from tests.support.apptest import TOKEN_KEY, sign_in, use_session
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 180
@@ -93,7 +93,7 @@ def open_page(
 ) -> AppTest:
     at = AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT)
     if roles == UserRole.GAST:
-        at.session_state["auth_token"] = join_as_guest(storage.connect(storage.default_db_path()))
+        use_session(at, join_as_guest(storage.connect(storage.default_db_path())))
     else:
         sign_in(at, roles, teams=teams, sees_health=sees_health)
     for key, value in (query or {}).items():
@@ -181,7 +181,7 @@ def test_a_user_object_put_into_session_state_grants_nothing(demo_db: Database, 
 
 def test_a_made_up_token_grants_nothing(demo_db: Database) -> None:
     at = AppTest.from_file(str(ROOT / "pages/families.py"), default_timeout=TIMEOUT)
-    at.session_state["auth_token"] = "ausgedacht-" + "x" * 40
+    use_session(at, "ausgedacht-" + "x" * 40)
     at.run()
     assert SIGNED_OUT in alerts(at)
     assert not at.dataframe
@@ -450,11 +450,11 @@ def test_an_export_is_built_only_while_the_session_still_may_have_it(
 ) -> None:
     """The file of a download is made after the page was drawn (Streamlit runs it on its
     own thread): the permission is checked again at that moment, from the database."""
-    from pages import guard
+    from pages.session import guard
 
     user = storage.access.create_user(db, "coach-x", None, [UserRole.COACH], teams=["Team A"])
     token = storage.access.open_session(db, user_id=user.id)
-    monkeypatch.setattr(guard.st, "session_state", {"auth_token": token})
+    monkeypatch.setattr(guard.st, "session_state", {TOKEN_KEY: token})
     case_export = guard.export(Permission.CASES_EXPORT, lambda: b"datei")
     settings_export = guard.export(Permission.SETTINGS, lambda: b"datei")
     assert case_export() == b"datei"
@@ -463,7 +463,7 @@ def test_an_export_is_built_only_while_the_session_still_may_have_it(
     storage.access.update_user(db, user.id, roles=[UserRole.GREMIUM])
     with pytest.raises(guard.ExportRefusedError):
         case_export()  # the role was taken away after the button was drawn
-    monkeypatch.setattr(guard.st, "session_state", {"auth_token": "ausgedacht"})
+    monkeypatch.setattr(guard.st, "session_state", {TOKEN_KEY: "ausgedacht"})
     with pytest.raises(guard.ExportRefusedError):
         guard.export(Permission.REPORT, lambda: b"datei")()
 
@@ -476,7 +476,7 @@ def test_a_workshop_guest_sees_the_step_but_no_health_barrier(
         db, "Zugang im Test", storage.get_or_create_journey(db, a.id).id
     )
     at = AppTest.from_file(str(ROOT / "pages/workshop_join.py"), default_timeout=TIMEOUT)
-    at.session_state["auth_token"] = storage.access.join_workshop(db, workshop.join_code, "G1")
+    use_session(at, storage.access.join_workshop(db, workshop.join_code, "G1"))
     at.run()
     assert not at.exception, at.exception
     taxonomy = storage.get_taxonomy(db)
@@ -488,7 +488,7 @@ def test_a_workshop_guest_sees_the_step_but_no_health_barrier(
 
 def test_a_guest_lands_in_the_workshop_they_joined_and_nowhere_else(demo_db: Database) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["auth_token"] = join_as_guest(demo_db)
+    use_session(at, join_as_guest(demo_db))
     at.run()
     assert not at.exception, at.exception
     assert not refused(at), alerts(at)

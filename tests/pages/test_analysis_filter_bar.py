@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from auth_support import sign_in
 from streamlit.testing.v1 import AppTest
 
-from barriers.provenance import Provenance
+from barriers.analysis.provenance import Provenance
 from journeys import demo, storage
 from journeys.i18n import t
-from journeys.permissions import UserRole
-from pages.analysis_filter import FILTER_KEYS, RESET_KEY
+from journeys.models.permissions import UserRole
+from pages.analysis_parts.analysis_filter import FILTER_KEYS, RESET_KEY
+from tests.support.apptest import sign_in
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "analysis.py")
 
@@ -132,6 +132,31 @@ def test_the_active_filter_is_said_in_words_and_reset_clears_it(
     assert at.checkbox(key="an_archived").value is True
 
 
+def test_an_address_with_a_filter_opens_the_page_filtered_buttons_and_sentence_alike(
+    monkeypatch: pytest.MonkeyPatch, demo_db: Path
+) -> None:
+    """A reload or a link a colleague sent: the filter is in the address (by its labels)."""
+    monkeypatch.setenv("ZUGANGSATLAS_DB", str(demo_db))
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    sign_in(at, UserRole.COACH)
+    at.query_params["an_soz"] = "Ennigerloh"
+    at.query_params["an_archived"] = "false"
+    at.query_params["an_roles"] = "nobody-has-this-role"  # a stale or altered address
+    at.run()
+    assert not at.exception
+    labels = _popover_labels(at)
+    assert f"{t('analysis.filter.sozialraum')}: Ennigerloh" in labels
+    assert f"{t('analysis_filter.archived_short')}: {t('analysis_filter.archived_out')}" in labels
+    assert f"{t('analysis.filter.roles')}: {t('analysis_filter.all')}" in labels
+    parts = [
+        f"{t('analysis.filter.sozialraum')}: Ennigerloh",
+        f"{t('analysis.filter.archived')}: {t('common.no')}",
+    ]
+    assert _filter_sentence(at) == t("analysis.filter.active", parts=" · ".join(parts))
+    at.button(key=RESET_KEY).click().run()
+    assert _filter_sentence(at) == t("analysis.filter.none_active")
+
+
 def test_the_page_hands_its_filter_and_the_demo_note_to_every_download(
     monkeypatch: pytest.MonkeyPatch, demo_db: Path
 ) -> None:
@@ -151,7 +176,8 @@ def test_chart_files_draw_the_filter_and_demo_note_under_the_chart() -> None:
     import altair as alt
     import pandas as pd
 
-    from pages.analysis_widgets import _chart_file, _csv_file
+    from pages.analysis_parts.analysis_charts import _chart_file
+    from pages.analysis_parts.analysis_widgets import _csv_file
 
     data = pd.DataFrame({"label": ["Öffnungszeiten unpassend", "Kein Auto"], "n": [12, 5]})
     chart = alt.Chart(data).mark_bar().encode(x="n:Q", y="label:N")
@@ -172,7 +198,7 @@ def test_chart_files_draw_the_filter_and_demo_note_under_the_chart() -> None:
 
 def test_names_typed_by_people_stay_text_on_the_buttons_and_in_the_sentence() -> None:
     from barriers.analysis import AnalysisFilter
-    from pages.analysis_filter import ActiveFilter, _button
+    from pages.analysis_parts.analysis_filter import ActiveFilter, _button
 
     hostile = "**a** [klick](http://x)"
     label = _button(t("analysis.filter.services"), hostile, True)["label"]

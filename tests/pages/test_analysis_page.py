@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlparse
 import altair as alt
 import pandas as pd
 import pytest
-from auth_support import sign_in
 from drawing_support import drawings
 from streamlit.testing.v1 import AppTest
 
@@ -21,15 +20,14 @@ from barriers.analysis import AnalysisFilter
 from journeys import demo, storage
 from journeys.i18n import t
 from journeys.models import (
-    Family,
     HouseholdType,
     JourneyKind,
-    Member,
     Role,
-    Step,
     TagStatus,
 )
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import sign_in
+from tests.support.demo_data import add_real_family, demo_database
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "analysis.py")
 FAMILIES = 30
@@ -40,11 +38,9 @@ TAB_KEY = "abschnitt"
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with 30 synthetic families, shared read-only by the tests of this module."""
-    path = tmp_path_factory.mktemp("analysis") / "demo.db"
-    db = storage.connect(path)
-    demo.seed_demo(db, families=FAMILIES, seed=SEED)
-    db.conn.close()
-    return path
+    return demo_database(
+        tmp_path_factory.mktemp("analysis") / "demo.db", families=FAMILIES, seed=SEED
+    )
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, path: Path) -> AppTest:
@@ -77,7 +73,7 @@ def _taxonomy(path: Path) -> Any:
 
 def _first_table(at: AppTest) -> pd.DataFrame:
     """The page's first table, after the chart's own figures (its text alternative, the
-    table folded away under each chart: ``pages/chart_text.py``)."""
+    table folded away under each chart: ``pages/shared/chart_text.py``)."""
     behind_charts = {
         id(table)
         for box in at.expander
@@ -127,19 +123,7 @@ def test_demo_data_beside_a_real_family_says_the_figures_are_mixed(
     mixed = tmp_path / "mixed.db"
     shutil.copy(demo_db, mixed)
     db = storage.connect(mixed)
-    storage.teams.create_team(db, "Team Nord")
-    real = storage.save_family(
-        db,
-        Family(
-            code="BG-ABC234",
-            sozialraum="Everswinkel",
-            household_type=HouseholdType.ALLEINERZIEHEND,
-            team="Team Nord",
-            members=[Member(role=Role.MUTTER, age_band="25-34")],
-        ),
-    )
-    journey = storage.get_or_create_journey(db, real.id or 0)
-    storage.save_step(db, Step(journey_id=journey.id, stage_key="erstkontakt", month="2026-03"))
+    add_real_family(db)
     db.conn.close()
     at = _app(monkeypatch, mixed).run()
     _no_error(at)
@@ -168,7 +152,7 @@ def test_every_chart_and_table_can_be_downloaded(
 
 
 def test_a_chart_is_saved_as_svg_and_png_with_its_german_labels() -> None:
-    from pages.analysis_widgets import chart_image
+    from pages.analysis_parts.analysis_charts import chart_image
 
     data = pd.DataFrame({"label": ["Öffnungszeiten unpassend", "Kein Auto"], "n": [1234, 5]})
     chart = alt.Chart(data).mark_bar().encode(x="n:Q", y="label:N")
@@ -299,7 +283,7 @@ def test_every_section_draws_without_error(
     at.session_state[TAB_KEY] = t(f"analysis.tabs.{section}")
     at.run()
     _no_error(at)
-    headings = [h.value for h in at.subheader]
+    headings = [h.value for h in at.header]
     assert headings == [t(f"analysis.{section}.heading")]
 
 

@@ -8,14 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
 from journeys.archetypes import load_archetypes, materialize_archetype
 from journeys.i18n import t
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 FAR_FUTURE = date(2039, 6, 15)

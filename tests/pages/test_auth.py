@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
-from journeys import accounts, demo, storage
+from journeys import demo, storage
 from journeys.i18n import t
-from journeys.permissions import User, UserRole
-from pages import client
+from journeys.models import accounts  # the module whose _hasher is patched
+from journeys.models.permissions import User, UserRole
+from pages.web import client
+from tests.support.apptest import run, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -43,12 +44,6 @@ def coach(demo_db: Database) -> User:
     return storage.access.create_user(
         demo_db, "k.berger", PASSWORD, [UserRole.COACH], teams=[demo.DEMO_TEAM]
     )
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def open_app() -> AppTest:

@@ -6,13 +6,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
-from journeys import backup, demo, storage
-from journeys.permissions import UserRole
+from journeys import demo, storage
+from journeys.access import backup
+from journeys.models.permissions import UserRole
+from tests.support.apptest import sign_in
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "backup.py")
 

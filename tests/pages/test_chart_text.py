@@ -14,13 +14,13 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
-from auth_support import sign_in
 from streamlit.testing.v1 import AppTest
 
-from journeys import demo, storage
 from journeys.i18n import t
-from journeys.permissions import UserRole
-from pages import chart_text, ui
+from journeys.models.permissions import UserRole
+from pages.shared import chart_text, graph_view
+from tests.support.apptest import sign_in
+from tests.support.demo_data import demo_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +61,7 @@ def test_a_chart_gets_a_german_name_for_screen_readers() -> None:
 
 def test_a_drawing_is_an_image_with_its_alt_in_a_frame_the_keyboard_reaches() -> None:
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="30pt" height="20pt"></svg>'
-    markup = ui._svg_image(svg, 'Reise "BG-1" <3 Schritte>')
+    markup = graph_view._svg_image(svg, 'Reise "BG-1" <3 Schritte>')
     assert 'tabindex="0"' in markup
     assert f'aria-label="{t("accessibility.graph_frame")}"' in markup
     assert 'alt="Reise &quot;BG-1&quot; &lt;3 Schritte&gt;"' in markup
@@ -69,11 +69,7 @@ def test_a_drawing_is_an_image_with_its_alt_in_a_frame_the_keyboard_reaches() ->
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("chart_text") / "demo.db"
-    db = storage.connect(path)
-    demo.seed_demo(db, families=12, seed=3)
-    db.conn.close()
-    return path
+    return demo_database(tmp_path_factory.mktemp("chart_text") / "demo.db", families=12, seed=3)
 
 
 def test_every_chart_of_the_analysis_has_a_name_and_its_table(
@@ -94,3 +90,21 @@ def test_every_chart_of_the_analysis_has_a_name_and_its_table(
     figures = tables[0].dataframe[0].value
     assert t("analysis.col.families") in figures.columns
     assert len(figures) > 0
+
+
+def test_every_described_chart_formats_numbers_and_months_in_german() -> None:
+    """Vega's axis labels and tooltips: "1.234,5" and "März", not "1,234.5" and "March"."""
+    spec = chart_text.describe(_bars()).to_dict()
+    locale = spec["config"]["locale"]
+    assert (locale["number"]["decimal"], locale["number"]["thousands"]) == (",", ".")
+    assert locale["time"]["months"][2] == "März"
+    assert locale["time"]["shortMonths"][9] == "Okt"
+    assert locale["time"]["days"][0] == "Sonntag"  # d3 counts weekdays from Sunday
+    assert locale["time"]["shortDays"][1] == "Mo"
+
+
+def test_the_locale_keeps_a_charts_own_configuration() -> None:
+    chart = _bars().configure_axis(labelFontSize=13)
+    spec = chart_text.describe(chart).to_dict()
+    assert spec["config"]["axis"] == {"labelFontSize": 13}
+    assert spec["config"]["locale"]["number"]["decimal"] == ","

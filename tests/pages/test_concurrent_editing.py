@@ -11,15 +11,16 @@ import re
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import storage
 from journeys.demo import DEMO_TEAM
 from journeys.i18n import t
-from journeys.models import AgeBand, Family, HouseholdType, Member, Role, Step
-from journeys.permissions import UserRole
+from journeys.models import Family, HouseholdType, Step
+from journeys.models.permissions import UserRole
+from tests.support.apptest import run, sign_in
+from tests.support.families import save_single_mother
 
 ROOT = Path(__file__).resolve().parents[2]
 JOURNEY = str(ROOT / "pages" / "journey.py")
@@ -29,15 +30,7 @@ TIMEOUT = 60
 
 @pytest.fixture
 def family(db: Database) -> Family:
-    return storage.save_family(
-        db,
-        Family(
-            sozialraum="Everswinkel",
-            household_type=HouseholdType.ALLEINERZIEHEND,
-            team=DEMO_TEAM,
-            members=[Member(role=Role.MUTTER, age_band=AgeBand.A25_34)],
-        ),
-    )
+    return save_single_mother(db, team=DEMO_TEAM, children=())
 
 
 @pytest.fixture
@@ -46,12 +39,6 @@ def step(db: Database, family: Family) -> Step:
     return storage.save_step(
         db, Step(journey_id=journey.id, stage_key="antrag", month="2025-03", feels="unsicher")
     )
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def texts(at: AppTest) -> str:

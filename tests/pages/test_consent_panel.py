@@ -6,24 +6,19 @@ import json
 from datetime import date
 from pathlib import Path
 
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
-from journeys.models import AgeBand, ConsentPurpose, Family, HouseholdType, Member, Role
-from journeys.permissions import UserRole
+from journeys.models import ConsentPurpose, Family
+from journeys.models.permissions import UserRole
 from journeys.storage import privacy
+from tests.support.apptest import run, sign_in
+from tests.support.families import save_single_mother
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "families.py")
 DATA = str(Path(__file__).resolve().parents[2] / "pages" / "data.py")
 SETTINGS = str(Path(__file__).resolve().parents[2] / "pages" / "settings.py")
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def open_family(code: str) -> AppTest:
@@ -35,15 +30,7 @@ def open_family(code: str) -> AppTest:
 
 
 def family(db: Database) -> Family:
-    return storage.save_family(
-        db,
-        Family(
-            sozialraum="Everswinkel",
-            household_type=HouseholdType.ALLEINERZIEHEND,
-            team=demo.DEMO_TEAM,
-            members=[Member(role=Role.MUTTER, age_band=AgeBand.A25_34)],
-        ),
-    )
+    return save_single_mother(db, team=demo.DEMO_TEAM, children=())
 
 
 def markdown(at: AppTest) -> str:
@@ -83,6 +70,8 @@ def test_a_stage_description_with_a_phone_number_waits_for_the_checkbox(db: Data
     """A form in the script body (settings): ticking the box saves without a second click."""
     at = AppTest.from_file(SETTINGS, default_timeout=60)
     sign_in(at, UserRole.ADMIN)
+    run(at)
+    at.session_state["set_tab"] = "Phasen"  # only the open tab is drawn
     run(at)
     at.text_input(key="set_stage_new_0_label").input("Übergang in Ausbildung")
     at.text_area(key="set_stage_new_0_description").input("Ansprechpartnerin unter 02581 123456")

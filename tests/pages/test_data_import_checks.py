@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, exchange, storage
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import sign_in
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "data.py")
 CSV_HEADER = "Familie;Sozialraum;Haushaltsform;Rolle;Altersgruppe;Phase;Monat;Barriere;Notiz"

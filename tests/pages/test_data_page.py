@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from auth_support import sign_in
 from openpyxl import Workbook
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, exchange, storage
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import open_signed_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "data.py")
@@ -66,11 +66,7 @@ def other_dataset(tmp_path: Path) -> bytes:
 
 
 def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    sign_in(at, UserRole.COACH)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_signed_in(PAGE, UserRole.COACH, timeout=60)
 
 
 def click(at: AppTest, key: str) -> AppTest:

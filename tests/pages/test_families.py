@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
 from journeys.i18n import has, t
 from journeys.models import CODE_PATTERN, Family, FamilyStatus
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import open_signed_in, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "families.py")
@@ -53,11 +53,7 @@ TEAMS = (demo.DEMO_TEAM, "Team Nord", "Team Süd")
 
 
 def run_page(script: str = PAGE, roles: list[UserRole] | None = None) -> AppTest:
-    at = AppTest.from_file(script, default_timeout=30)
-    sign_in(at, roles or [UserRole.COACH], teams=TEAMS)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_signed_in(script, roles or [UserRole.COACH], timeout=30, teams=TEAMS)
 
 
 def rerun(at: AppTest) -> AppTest:

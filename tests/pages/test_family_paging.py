@@ -11,12 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
-from pages import family_list_data, family_pager
+from pages.family_parts import family_pager
+from pages.shared import family_list_data
+from tests.support.apptest import open_signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 FAMILIES = str(ROOT / "pages" / "families.py")
@@ -38,11 +39,7 @@ def run(target: object) -> AppTest:
 
 
 def open_page(path: str, **params: str) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=60)
-    sign_in(at)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return run(at)
+    return open_signed_in(path, timeout=60, **params)
 
 
 def codes_in_table(at: AppTest) -> list[str]:
@@ -72,7 +69,7 @@ def test_a_family_chosen_on_another_page_stays_chosen(many: Database) -> None:
     run(at.number_input(key="fam_page").decrement())
     assert code not in codes_in_table(at)
     assert at.selectbox(key="fam_pick").value == code
-    assert any(m.value == f"#### {code}" for m in at.markdown)
+    assert any(m.value == f"### {code}" for m in at.markdown)
 
 
 def test_another_filter_goes_back_to_the_first_page(many: Database) -> None:

@@ -1,4 +1,4 @@
-"""First start (pages/first_start.py): the first administrator names the first real team
+"""First start (pages/session/first_start.py): the first administrator names the first real team
 and starts empty ("leer") or with synthetic demo data; what the screen shows afterwards."""
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from argon2 import PasswordHasher
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
-from journeys import accounts, demo, storage
+from journeys import demo, storage
 from journeys.i18n import t
-from journeys.permissions import UserRole
+from journeys.models import accounts  # the module whose _hasher is patched
+from journeys.models.permissions import UserRole
+from tests.support.apptest import run
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSWORD = "Frühling im Münsterland"
@@ -29,12 +31,6 @@ def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 def demo_db(db: Database) -> Database:
     demo.seed_demo(db, families=4, seed=3)
     return db
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def fill(at: AppTest, *, team: str = "Team Nord", start: str | None = None) -> AppTest:

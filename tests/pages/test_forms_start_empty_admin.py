@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
 from journeys.i18n import t
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import run, sign_in
 
 USERS_PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "users.py")
 PASSWORD = "Frühling im Münsterland"
@@ -24,12 +24,6 @@ def demo_db(db: Database) -> Database:
     demo.seed_demo(db, families=2, seed=3)
     storage.teams.create_team(db, "Team Nord")
     return db
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def open_users(db: Database) -> AppTest:
@@ -55,7 +49,7 @@ def fill_account(at: AppTest, username: str, password: str = PASSWORD) -> None:
 
 def new_account_values(at: AppTest, p: str = "users_new") -> dict[str, object]:
     """The new-account form as drawn (``p``: its key prefix; new after each account, so
-    the browser draws fresh, empty widgets: pages/fresh_form.py)."""
+    the browser draws fresh, empty widgets: pages/shared/fresh_form.py)."""
     return {
         "username": at.text_input(key=f"{p}_username").value,
         "display": at.text_input(key=f"{p}_display").value,

@@ -9,37 +9,29 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
+from journey_support import open_tagging, open_waits
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import storage
-from journeys import workshop as wsd
 from journeys.archetypes import load_archetypes
 from journeys.demo import DEMO_TEAM
 from journeys.models import (
-    AgeBand,
     BarrierTag,
     ConsentPurpose,
     Family,
-    HouseholdType,
     JourneyKind,
-    Member,
-    Role,
     Step,
 )
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
 from journeys.storage import privacy
+from journeys.workshops import walkthrough as wsd
+from tests.support.apptest import open_signed_in, run
+from tests.support.families import save_single_mother
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 DAY = date(2025, 3, 1)
 BARRIER = "sprache.behoerdendeutsch"
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def errors(at: AppTest) -> str:
@@ -47,28 +39,13 @@ def errors(at: AppTest) -> str:
 
 
 def open_page(page: str, role: UserRole = UserRole.COACH, **params: str) -> AppTest:
-    at = AppTest.from_file(str(PAGES / page), default_timeout=60)
-    sign_in(at, role)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return run(at)
+    return open_signed_in(PAGES / page, role, timeout=60, **params)
 
 
 @pytest.fixture
 def family(db: Database) -> Family:
     """Mother and child, three Ist steps; the mother meets Behördendeutsch at the second."""
-    family = storage.save_family(
-        db,
-        Family(
-            sozialraum="Everswinkel",
-            household_type=HouseholdType.ALLEINERZIEHEND,
-            team=DEMO_TEAM,
-            members=[
-                Member(role=Role.MUTTER, age_band=AgeBand.A25_34),
-                Member(role=Role.KIND, age_band=AgeBand.A3_5),
-            ],
-        ),
-    )
+    family = save_single_mother(db, team=DEMO_TEAM)
     mother = family.members[0]
     journey = storage.get_or_create_journey(db, family.id or 0)
     for n, stage in enumerate(["erstkontakt", "antrag", "kinderbetreuung"]):
@@ -152,7 +129,7 @@ def test_after_a_wait_every_field_of_wartet_auf_is_back_to_its_default(
 ) -> None:
     mother, child = family.members
     first, _, last = ist_steps(db, family)
-    at = open_page("journey.py", familie=family.code)
+    at = open_waits(open_page("journey.py", familie=family.code), last.id)
     key = f"jd_{last.id}_"
     at.text_input(key=key + "note").input("Kita-Platz ab August")
     at.selectbox(key=key + "who").set_value(mother.id)
@@ -175,7 +152,7 @@ def test_after_a_quick_tag_barrier_and_severity_are_back_to_their_defaults(
     db: Database, family: Family
 ) -> None:
     step = ist_steps(db, family)[0]
-    at = open_page("journey.py", familie=family.code)
+    at = open_tagging(open_page("journey.py", familie=family.code), step.id)
     member, barrier, severity = (
         f"jq_{step.id}_member",
         f"jq_{step.id}_barrier",

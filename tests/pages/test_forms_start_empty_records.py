@@ -8,22 +8,16 @@ import re
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import run, sign_in
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 TEAMS = (demo.DEMO_TEAM, "Team Nord")
 NEW = "__neu__"  # the "new …" choice of the Einstellungen pickers (pages/settings.py)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def errors(at: AppTest) -> str:
@@ -103,10 +97,16 @@ def test_a_refused_family_keeps_every_entry(real_team: Database) -> None:
 # ---------------------------------------------------------------- Einstellungen
 
 
-def settings_page() -> AppTest:
+def settings_page(tab: str | None = None) -> AppTest:
+    """The Einstellungen as an admin opens them, with ``tab`` clicked (only the open tab
+    is drawn)."""
     at = AppTest.from_file(str(PAGES / "settings.py"), default_timeout=60)
     sign_in(at, UserRole.ADMIN)
-    return run(at)
+    run(at)
+    if tab is not None:
+        at.session_state["set_tab"] = tab
+        run(at)
+    return at
 
 
 def back_to_new(at: AppTest, picker: str) -> None:
@@ -117,7 +117,7 @@ def back_to_new(at: AppTest, picker: str) -> None:
 
 
 def test_after_a_new_stage_the_stage_form_is_empty(db: Database) -> None:
-    at = settings_page()
+    at = settings_page("Phasen")
     at.text_input(key="set_stage_new_0_label").input("Übergang in Ausbildung")
     at.text_area(key="set_stage_new_0_description").input("Nach der Schule")
     at.text_area(key="set_stage_new_0_services").input("Berufsberatung")
@@ -131,7 +131,7 @@ def test_after_a_new_stage_the_stage_form_is_empty(db: Database) -> None:
 
 
 def test_a_refused_stage_keeps_its_entries(db: Database) -> None:
-    at = settings_page()
+    at = settings_page("Phasen")
     at.text_input(key="set_stage_new_0_label").input(" ")
     at.text_area(key="set_stage_new_0_description").input("Nach der Schule")
     at.button(key="set_stage_new_0_submit").click()
@@ -176,7 +176,7 @@ def test_a_refused_service_keeps_its_entries(db: Database) -> None:
 
 
 def test_after_a_new_category_and_barrier_their_forms_are_empty(db: Database) -> None:
-    at = settings_page()
+    at = settings_page("Barrieren")
     at.text_input(key="set_cat_new_0_label").input("Digitales")
     at.text_area(key="set_cat_new_0_description").input("Online-Zugänge")
     at.checkbox(key="set_cat_new_0_sensitive").check()

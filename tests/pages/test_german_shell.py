@@ -1,6 +1,6 @@
 """Streamlit's own English is translated, and the translation keeps up with Streamlit.
 
-The app's HTML page is rewritten by ``pages.german_shell.GermanShell``: ``lang="de"`` and
+The app's HTML page is rewritten by ``pages.web.german_shell.GermanShell``: ``lang="de"`` and
 a German title before any script runs, and the translation script for what Streamlit's
 JavaScript draws later. These tests guard the table
 ``data/i18n/de/frontend/streamlit.toml`` against a Streamlit upgrade: a string Streamlit
@@ -21,7 +21,7 @@ import pytest
 import streamlit
 
 from journeys.i18n import I18N_DIR
-from pages import german_shell
+from pages.web import german_shell
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from test_german_e2e import STREAMLIT_ENGLISH

@@ -12,14 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import storage
 from journeys.demo import DEMO_TEAM
 from journeys.models import AgeBand, Family, HouseholdType, Member, Role, Step
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import sign_in
 
 JOURNEY = str(Path(__file__).resolve().parents[2] / "pages" / "journey.py")
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import storage
-from journeys import workshop as wsd
 from journeys.archetypes import load_archetypes
 from journeys.i18n import t
-from journeys.permissions import UserRole
-from journeys.workshop import Workshop
+from journeys.models.permissions import UserRole
+from journeys.workshops import walkthrough as wsd
+from journeys.workshops.walkthrough import Workshop
+from tests.support.apptest import open_signed_in, run
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = str(ROOT / "pages" / "settings.py")
@@ -40,17 +40,14 @@ def workshop(db: Database) -> Workshop:
     return wsd.create_archetype_workshop(db, load_archetypes()[0], title="Perspektivwechsel Kita")
 
 
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def open_as(db: Database, path: str, role: UserRole, **params: str) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=TIMEOUT)
-    sign_in(at, role, db=db)
-    for key, value in params.items():
-        at.query_params[key] = value
+    return open_signed_in(path, role, timeout=TIMEOUT, db=db, **params)
+
+
+def address_tab(db: Database) -> AppTest:
+    """The Einstellungen as an admin opens them, with the address tab clicked."""
+    at = open_as(db, SETTINGS, UserRole.ADMIN)
+    at.session_state["set_tab"] = t("room.tab")  # only the open tab is drawn
     return run(at)
 
 
@@ -78,7 +75,7 @@ def save_address(at: AppTest, typed: str) -> AppTest:
 def test_an_admin_saves_the_address_and_a_typo_is_refused_naming_the_field(
     db: Database,
 ) -> None:
-    at = open_as(db, SETTINGS, UserRole.ADMIN)
+    at = address_tab(db)
     assert t("room.source_derived") in shown(at)
     save_address(at, "ftp://zugangsatlas.lan")
     assert any(e.value.startswith("Adresse für Teilnehmende:") for e in at.error)
@@ -95,7 +92,7 @@ def test_the_environment_wins_and_the_page_says_so(
 ) -> None:
     storage.join_address.save(db, "https://gespeichert.lan")
     monkeypatch.setenv(ENV, "https://zugangsatlas.example.de")
-    at = open_as(db, SETTINGS, UserRole.ADMIN)
+    at = address_tab(db)
     text = shown(at)
     assert "Es gilt: `https://zugangsatlas.example.de`" in text
     assert "Umgebungsvariable `ZUGANGSATLAS_PUBLIC_URL`" in text
@@ -106,7 +103,7 @@ def test_a_broken_environment_value_is_named_on_the_page(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(ENV, "zugangs atlas")
-    at = open_as(db, SETTINGS, UserRole.ADMIN)
+    at = address_tab(db)
     assert any(ENV in e.value and "Leerzeichen" in e.value for e in at.error)
 
 

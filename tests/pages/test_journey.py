@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from drawing_support import drawing_alts, drawings
+from journey_support import open_tagging, open_tags, show_map, show_steps
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
@@ -24,14 +24,13 @@ from journeys.models import (
     BarrierTag,
     Channel,
     Family,
-    HouseholdType,
-    Member,
     Outcome,
-    Role,
     Step,
     TagStatus,
 )
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import open_signed_in, run, sign_in
+from tests.support.families import save_single_mother
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "journey.py")
 TIMEOUT = 60
@@ -40,18 +39,7 @@ TIMEOUT = 60
 @pytest.fixture
 def family(db: Database) -> Family:
     """A family of two (mother, child) in Everswinkel, without steps."""
-    return storage.save_family(
-        db,
-        Family(
-            sozialraum="Everswinkel",
-            household_type=HouseholdType.ALLEINERZIEHEND,
-            team=demo.DEMO_TEAM,  # the team of the signed-in coach
-            members=[
-                Member(role=Role.MUTTER, age_band=AgeBand.A25_34),
-                Member(role=Role.KIND, age_band=AgeBand.A6_14),
-            ],
-        ),
-    )
+    return save_single_mother(db, team=demo.DEMO_TEAM, children=(AgeBand.A6_14,))
 
 
 def add_steps(db: Database, family: Family, stages: list[str]) -> list[Step]:
@@ -69,19 +57,7 @@ def steps_of(db: Database, family: Family) -> list[Step]:
 
 
 def open_page(code: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    sign_in(at, UserRole.COACH)
-    if code is not None:
-        at.query_params["familie"] = code
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_signed_in(PAGE, UserRole.COACH, timeout=TIMEOUT, familie=code)
 
 
 def texts(at: AppTest) -> str:
@@ -93,7 +69,7 @@ def texts(at: AppTest) -> str:
     parts += (
         [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
     )
-    parts += [t.value for t in at.title] + [s.value for s in at.subheader]
+    parts += [t.value for t in at.title] + [s.value for s in at.header]
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))
 
 
@@ -130,6 +106,8 @@ def test_a_demo_family_shows_header_steps_and_journey_map(db: Database) -> None:
     assert "Synthetische Demodaten" in page
     steps = steps_of(db, family)
     assert steps and all(at.button(key=f"journey_edit_{s.id}") for s in steps)
+    assert not drawings(at)  # the map is laid out when its tab is opened
+    show_map(at)
     [drawing] = drawings(at)
     assert drawing.lstrip().startswith("<?xml") and "<svg" in drawing
     # The map in words for screen readers: every step, with its service.
@@ -398,9 +376,13 @@ def test_tagging_a_barrier_takes_a_few_clicks_and_stores_member_and_severity(
     mother = family.members[0]
     at = open_page(family.code)
     # One "Barriere markieren" button per step opens the tagging fields of that step only:
-    # a long journey is not a list of repeated tagging rows.
+    # a long journey is not a list of repeated tagging rows, and closed ones draw nothing.
     popovers = [p for p in at.get("popover") if p.proto.popover.label == t("journey.tag_open")]
     assert len(popovers) == 2  # beside each one "Wartet auf …" (test_journey_dependencies)
+    assert not popovers[0].button and not popovers[0].selectbox
+    open_tagging(at, first.id)
+    open_tagging(at, second.id)
+    popovers = [p for p in at.get("popover") if p.proto.popover.label == t("journey.tag_open")]
     assert [b.key for b in popovers[0].button] == [f"jq_{first.id}_go"]
     assert {s.key for s in popovers[1].selectbox} == {
         f"jq_{second.id}_barrier",
@@ -425,14 +407,14 @@ def test_tagging_a_barrier_takes_a_few_clicks_and_stores_member_and_severity(
     assert at.selectbox(key=f"jq_{first.id}_barrier").value is None
     assert at.segmented_control(key=f"jq_{first.id}_severity").value == 2
     assert at.selectbox(key=f"jq_{second.id}_member").value == mother.id
-    again = open_page(family.code)
+    again = open_tagging(open_page(family.code), first.id)
     assert again.selectbox(key=f"jq_{first.id}_member").value == 0  # a new session starts fresh
     assert "Bescheide" in texts(again) or "Behörden" in texts(again)
 
 
 def test_tagging_the_same_barrier_twice_is_refused(db: Database, family: Family) -> None:
     [step] = add_steps(db, family, ["erstkontakt"])
-    at = open_page(family.code)
+    at = open_tagging(open_page(family.code), step.id)
     for _ in range(2):
         at.selectbox(key=f"jq_{step.id}_barrier").select("information.rechte")
         at.button(key=f"jq_{step.id}_go").click()
@@ -443,7 +425,7 @@ def test_tagging_the_same_barrier_twice_is_refused(db: Database, family: Family)
 
 def test_tagging_without_a_barrier_explains_what_is_missing(db: Database, family: Family) -> None:
     [step] = add_steps(db, family, ["erstkontakt"])
-    at = open_page(family.code)
+    at = open_tagging(open_page(family.code), step.id)
     at.button(key=f"jq_{step.id}_go").click()
     run(at)
     assert "Barriere wählen" in at.error[0].value
@@ -455,7 +437,7 @@ def test_retired_barriers_are_not_offered_and_health_is_marked(
 ) -> None:
     [step] = add_steps(db, family, ["erstkontakt"])
     storage.set_barrier_retired(db, "digital.endgeraet")
-    at = open_page(family.code)
+    at = open_tagging(open_page(family.code), step.id)
     options = at.selectbox(key=f"jq_{step.id}_barrier").options
     assert not any("Endgerät" in o or "endgeraet" in o for o in options)
     assert any(o.startswith("Gesundheit") for o in options)
@@ -466,12 +448,12 @@ def test_retired_barriers_are_not_offered_and_health_is_marked(
 
 def test_status_change_to_beseitigt_stores_the_date(db: Database, family: Family) -> None:
     [step] = add_steps(db, family, ["erstkontakt"])
-    at = open_page(family.code)
+    at = open_tagging(open_page(family.code), step.id)
     at.selectbox(key=f"jq_{step.id}_barrier").select("existenz.schulden")
     at.button(key=f"jq_{step.id}_go").click()
     run(at)
     [tag] = steps_of(db, family)[0].tags
-
+    open_tags(at, step.id)
     at.segmented_control(key=f"jt_{tag.id}_status").set_value(TagStatus.BESEITIGT)
     run(at)
     [saved] = steps_of(db, family)[0].tags
@@ -493,11 +475,12 @@ def test_status_change_to_beseitigt_stores_the_date(db: Database, family: Family
 def test_acting_service_note_and_delete_of_a_tag(db: Database, family: Family) -> None:
     [step] = add_steps(db, family, ["erstkontakt"])
     service = storage.list_services(db, sozialraum="Everswinkel")[0]
-    at = open_page(family.code)
+    at = open_tagging(open_page(family.code), step.id)
     at.selectbox(key=f"jq_{step.id}_barrier").select("erreichbarkeit.mobilitaet")
     at.button(key=f"jq_{step.id}_go").click()
     run(at)
     [tag] = steps_of(db, family)[0].tags
+    open_tags(at, step.id)
     at.selectbox(key=f"jt_{tag.id}_service").select(service.id)
     run(at)
     at.text_input(key=f"jt_{tag.id}_note").input("Fahrkarte über BuT beantragt")
@@ -511,7 +494,7 @@ def test_acting_service_note_and_delete_of_a_tag(db: Database, family: Family) -
 
 def test_saving_a_step_keeps_tags_added_meanwhile(db: Database, family: Family) -> None:
     [step] = add_steps(db, family, ["erstkontakt"])
-    at = open_page(family.code)
+    at = open_tagging(open_page(family.code), step.id)
     at.button(key=f"journey_edit_{step.id}").click()
     run(at)
     storage.add_tag(
@@ -528,14 +511,86 @@ def test_saving_a_step_keeps_tags_added_meanwhile(db: Database, family: Family) 
 def test_two_tabs_see_each_others_saves_after_a_rerun(db: Database, family: Family) -> None:
     [step] = add_steps(db, family, ["erstkontakt"])
     first, second = open_page(family.code), open_page(family.code)
+    open_tagging(first, step.id)
     first.selectbox(key=f"jq_{step.id}_barrier").select("familie.kinderbetreuung")
     first.button(key=f"jq_{step.id}_go").click()
     run(first)
     [tag] = steps_of(db, family)[0].tags
-    run(second)
+    open_tags(second, step.id)
     assert second.segmented_control(key=f"jt_{tag.id}_status").value == TagStatus.ERKANNT
     second.segmented_control(key=f"jt_{tag.id}_status").set_value(TagStatus.VERRINGERT)
     run(second)
-    run(first)
+    open_tags(first, step.id)
     assert first.segmented_control(key=f"jt_{tag.id}_status").value == TagStatus.VERRINGERT
     assert first.date_input(key=f"jt_{tag.id}_date").value == date.today()
+
+
+# ---------------------------------------------------------------- seen everywhere after a click
+
+
+def test_after_a_save_the_list_and_the_map_show_the_change(db: Database, family: Family) -> None:
+    [step] = add_steps(db, family, ["erstkontakt"])
+    at = open_page(family.code)
+    show_map(at)
+    [before] = drawings(at)
+    assert Channel.HAUSBESUCH.label not in before
+    show_steps(at)
+    at.button(key=f"journey_edit_{step.id}").click()
+    run(at)
+    at.selectbox(key=f"jse_{step.id}_channel").select(Channel.HAUSBESUCH)
+    at.button(key=f"jse_{step.id}_save").click()
+    run(at)
+    # The card says it at once …
+    title = next(m.value for m in at.markdown if m.value.startswith("**1 ·"))
+    assert Channel.HAUSBESUCH.label in title
+    # … and so does the map, laid out anew when its tab is opened.
+    show_map(at)
+    [after] = drawings(at)
+    assert Channel.HAUSBESUCH.label in html_text(after)
+
+
+def html_text(svg: str) -> str:
+    import html
+
+    return html.unescape(svg)
+
+
+def test_a_tag_shows_on_the_card_in_the_rows_and_in_the_map(db: Database, family: Family) -> None:
+    [step] = add_steps(db, family, ["erstkontakt"])
+    at = open_tagging(open_page(family.code), step.id)
+    at.selectbox(key=f"jq_{step.id}_barrier").select("existenz.schulden")
+    at.button(key=f"jq_{step.id}_go").click()
+    run(at)
+    label = "Verschuldung"
+    assert label in texts(at)  # the chip on the step card (the rows are still closed)
+    [tag] = steps_of(db, family)[0].tags
+    assert not any(c.key == f"jt_{tag.id}_status" for c in at.segmented_control)
+    # The popover stays open for the next tag; the new tag's row opens with its rows.
+    assert at.button(key=f"jq_{step.id}_go")
+    open_tags(at, step.id)
+    at.segmented_control(key=f"jt_{tag.id}_status").set_value(TagStatus.VERRINGERT)
+    run(at)
+    # The chip follows the status, and the rows stay open on the changed tag.
+    assert f"↘ {TagStatus.VERRINGERT.label}" in texts(at)
+    assert at.segmented_control(key=f"jt_{tag.id}_status").value == TagStatus.VERRINGERT
+    show_map(at)
+    [drawing] = drawings(at)
+    assert label in html_text(drawing)
+
+
+def test_the_tag_rows_stay_open_when_a_tag_is_added(db: Database, family: Family) -> None:
+    [step] = add_steps(db, family, ["erstkontakt"])
+    storage.add_tag(
+        db, step.id, BarrierTag(barrier_key="vertrauen.scham", identified_on=date(2025, 1, 1))
+    )
+    at = open_tags(open_tagging(open_page(family.code), step.id), step.id)
+    [first] = steps_of(db, family)[0].tags
+    assert at.segmented_control(key=f"jt_{first.id}_status")
+    at.selectbox(key=f"jq_{step.id}_barrier").select("existenz.schulden")
+    at.button(key=f"jq_{step.id}_go").click()
+    run(at)
+    # The heading now counts two tags: the rows of both are still open.
+    _, second = steps_of(db, family)[0].tags
+    assert at.segmented_control(key=f"jt_{first.id}_status")
+    assert at.segmented_control(key=f"jt_{second.id}_status")
+    assert any("(2)" in e.label for e in at.expander)

@@ -9,15 +9,17 @@ import re
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from drawing_support import drawings
+from journey_support import open_waits, show_map
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import storage
 from journeys.demo import DEMO_TEAM
-from journeys.models import AgeBand, Family, HouseholdType, Member, Role, Step, StepDependency
-from journeys.permissions import UserRole
+from journeys.models import Family, Step, StepDependency
+from journeys.models.permissions import UserRole
+from tests.support.apptest import open_signed_in, run
+from tests.support.families import save_single_mother
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "journey.py")
 TIMEOUT = 60
@@ -26,18 +28,7 @@ TIMEOUT = 60
 @pytest.fixture
 def family(db: Database) -> Family:
     """Mother and child with three steps: Erstkontakt, Kita (child), Maßnahme (mother)."""
-    family = storage.save_family(
-        db,
-        Family(
-            sozialraum="Everswinkel",
-            household_type=HouseholdType.ALLEINERZIEHEND,
-            team=DEMO_TEAM,
-            members=[
-                Member(role=Role.MUTTER, age_band=AgeBand.A25_34),
-                Member(role=Role.KIND, age_band=AgeBand.A3_5),
-            ],
-        ),
-    )
+    family = save_single_mother(db, team=DEMO_TEAM)
     mother, child = family.members
     journey = storage.get_or_create_journey(db, family.id or 0)
     for n, (stage, members) in enumerate(
@@ -57,16 +48,7 @@ def steps(db: Database, family: Family) -> list[Step]:
 
 
 def open_page(code: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    sign_in(at, UserRole.COACH)
-    at.query_params["familie"] = code
-    return run(at)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_signed_in(PAGE, UserRole.COACH, timeout=TIMEOUT, familie=code)
 
 
 def texts(at: AppTest) -> str:
@@ -79,7 +61,7 @@ def test_a_wait_is_added_shown_on_both_steps_and_drawn_in_the_map(
 ) -> None:
     mother, child = family.members
     _, kita, course = steps(db, family)
-    at = open_page(family.code)
+    at = open_waits(open_page(family.code), course.id)
     at.selectbox(key=f"jd_{course.id}_target").set_value(kita.id)
     at.selectbox(key=f"jd_{course.id}_who").set_value(mother.id)
     at.selectbox(key=f"jd_{course.id}_whom").set_value(child.id)
@@ -93,10 +75,10 @@ def test_a_wait_is_added_shown_on_both_steps_and_drawn_in_the_map(
     page = texts(at)
     assert f"{mother.label} wartet auf Schritt 2" in page and "Kita-Platz ab August" in page
     assert "Schritt 3" in page and "wartet auf diesen Schritt" in page
-    [chart] = drawings(at)
-    assert "wartet auf: Kita-Platz ab August" in html.unescape(chart)
     # The inputs are cleared for the next wait.
     assert at.selectbox(key=f"jd_{course.id}_target").value is None
+    [chart] = drawings(show_map(at))
+    assert "wartet auf: Kita-Platz ab August" in html.unescape(chart)
 
 
 def test_a_wait_is_removed_with_one_click(db: Database, family: Family) -> None:
@@ -115,14 +97,14 @@ def test_without_a_chosen_step_and_for_a_circle_a_german_message(
     db: Database, family: Family
 ) -> None:
     _, kita, course = steps(db, family)
-    at = open_page(family.code)
+    at = open_waits(open_page(family.code), course.id)
     at.button(key=f"jd_{course.id}_add").click()
     run(at)
     assert "Bitte zuerst den Schritt wählen" in texts(at)
     storage.dependencies.add_dependency(
         db, StepDependency(step_id=course.id, depends_on_step_id=kita.id)
     )
-    at = open_page(family.code)
+    at = open_waits(open_page(family.code), kita.id)
     at.selectbox(key=f"jd_{kita.id}_target").set_value(course.id)
     at.button(key=f"jd_{kita.id}_add").click()
     run(at)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pages import widgets
+from pages.shared import widgets
 
 
 def test_the_pages_write_months_in_german() -> None:

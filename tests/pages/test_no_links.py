@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from pages import widgets
+from pages.shared import widgets
 
 TYPED = "Termin: https://evil.example/login?x=1, WWW.amt.de, HTTP://a.b oder hilfe@jobcenter.de"
 # What GFM's autolink literal looks for (mdast-util-gfm-autolink-literal), on the text

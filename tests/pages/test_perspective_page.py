@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
@@ -29,10 +28,12 @@ from journeys.models import (
     Role,
     Step,
 )
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import open_signed_in, run
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "perspective.py")
 TIMEOUT = 60
+LANGUAGE_BARRIER = "sprache.dolmetschung"
 
 
 @pytest.fixture
@@ -78,17 +79,7 @@ def family(db: Database) -> Family:
 
 
 def open_page(code: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    sign_in(at, UserRole.COACH)
-    if code is not None:
-        at.query_params["familie"] = code
-    return run(at)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_signed_in(PAGE, UserRole.COACH, timeout=TIMEOUT, familie=code)
 
 
 def texts(at: AppTest) -> str:
@@ -143,7 +134,7 @@ def test_a_demo_family_opens_on_its_first_step(db: Database) -> None:
     shown = texts(at)
     assert f"Schritt 1 von {len(steps)}" in shown
     assert "Wir sind bei" in shown or "Wir sind in der Phase" in shown
-    assert "Wie wir uns fühlen" in shown and "Leitfragen" in at.subheader[0].value
+    assert "Wie wir uns fühlen" in shown and "Leitfragen" in at.header[0].value
     assert "Synthetische Demodaten" in shown
     assert len(chart_rows(at)) == len(steps)
 
@@ -213,6 +204,24 @@ def test_weiter_and_zurueck_walk_the_steps_and_stop_at_the_ends(
     at.button(key="pv_back").click()
     run(at)
     assert "Schritt 2 von 3" in texts(at)
+
+
+def test_the_step_on_screen_is_in_the_address_and_a_reload_opens_it_again(
+    db: Database, family: Family
+) -> None:
+    at = open_page(family.code)
+    assert at.query_params["schritt"] == "1"
+    at.button(key="pv_next").click()
+    run(at)
+    assert at.query_params["schritt"] == "2"
+    # A reload (a new session with the same address) is back at the same step.
+    again = open_signed_in(PAGE, UserRole.COACH, timeout=TIMEOUT, familie=family.code, schritt="2")
+    assert "Schritt 2 von 3" in texts(again)
+    assert "Es kommt ein Brief" in texts(again)
+    # A step number beyond the journey (steps deleted meanwhile) opens the last step.
+    beyond = open_signed_in(PAGE, UserRole.COACH, timeout=TIMEOUT, familie=family.code, schritt="9")
+    assert "Schritt 3 von 3" in texts(beyond)
+    assert beyond.query_params["schritt"] == "3"
 
 
 def test_the_jump_list_opens_any_step_and_the_curve_follows(db: Database, family: Family) -> None:
@@ -348,3 +357,70 @@ def test_a_step_deleted_meanwhile_moves_the_view_to_the_last_step_left(
     run(at)
     assert "Schritt 2 von 2" in texts(at)
     assert at.button(key="pv_next").disabled
+
+
+def test_the_emotion_curve_is_a_valid_vega_lite_chart_with_its_table() -> None:
+    """The page writes the curve's Vega-Lite specification by hand: it must be valid."""
+    from types import SimpleNamespace
+
+    import altair as alt
+
+    from journeys.models import Step
+    from pages.perspective_parts import perspective_curve
+
+    steps = [
+        Step(journey_id=1, stage_key="erstkontakt", month="2025-01", emotion=-2),
+        Step(journey_id=1, stage_key="antrag", month="2025-02", emotion=1),
+    ]
+    view = SimpleNamespace(
+        steps=steps, stage_label=lambda step: step.stage_key, barrier_name=lambda key: key
+    )
+    frame = perspective_curve.curve_frame(view, 1)
+    spec = perspective_curve.spec(frame)
+    spec["datasets"] = {name: data.to_dict("records") for name, data in spec["datasets"].items()}
+    alt.LayerChart.from_dict(spec, validate=True)  # raises on anything Vega-Lite does not know
+    assert spec["description"].startswith("Diagramm „")
+    table = perspective_curve.table(frame)
+    assert list(table.columns) == ["Schritt", "Phase", "Gefühl", "Offene Hürden"]
+    assert table["Schritt"].tolist() == [1, 2]
+
+
+def test_the_step_says_each_thing_once_and_never_contradicts_a_language_barrier(
+    db: Database,
+) -> None:
+    """A service whose name already says its kind is not named "(Träger) (Träger)"; with an
+    open language barrier on the step, the page does not claim nobody needs an interpreter."""
+    service = next(
+        s for s in storage.list_services(db) if s.name == "ANNA-Coaching Everswinkel (Träger)"
+    )
+    assert service.kind == "Träger"  # the catalogue's service names its kind already
+    family = storage.save_family(
+        db,
+        Family(
+            sozialraum="Everswinkel",
+            household_type=HouseholdType.PAAR_MIT_KINDERN,
+            team=demo.DEMO_TEAM,
+            members=[Member(role=Role.VATER, age_band=AgeBand.A35_49, languages=["Tigrinya"])],
+        ),
+    )
+    journey = storage.get_or_create_journey(db, family.id or 0)
+    father = family.members[0].id or 0
+    storage.save_step(
+        db,
+        Step(
+            journey_id=journey.id,
+            stage_key="erstkontakt",
+            service_id=service.id,
+            month="2025-03",
+            member_ids=[father],
+            tags=[
+                BarrierTag(
+                    barrier_key=LANGUAGE_BARRIER, member_id=father, identified_on=date(2025, 3, 1)
+                )
+            ],
+        ),
+    )
+    shown = texts(open_page(family.code))
+    assert "ANNA-Coaching Everswinkel (Träger)" in shown
+    assert "(Träger) (Träger)" not in shown
+    assert "Niemand von uns braucht eine Dolmetschung." not in shown

@@ -10,13 +10,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
+from journey_support import open_tags
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
-from journeys.models import AgeBand, BarrierTag, Family, HouseholdType, Member, Role, Step
-from journeys.permissions import UserRole
+from journeys.models import BarrierTag, Family, Step
+from journeys.models.permissions import UserRole
+from tests.support.apptest import run, sign_in
+from tests.support.families import save_single_mother
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "journey.py")
 TIMEOUT = 60
@@ -24,27 +26,13 @@ TIMEOUT = 60
 
 @pytest.fixture
 def family(db: Database) -> Family:
-    return storage.save_family(
-        db,
-        Family(
-            sozialraum="Everswinkel",
-            household_type=HouseholdType.ALLEINERZIEHEND,
-            team=demo.DEMO_TEAM,
-            members=[Member(role=Role.MUTTER, age_band=AgeBand.A25_34)],
-        ),
-    )
+    return save_single_mother(db, team=demo.DEMO_TEAM, children=())
 
 
 @pytest.fixture
 def step(db: Database, family: Family) -> Step:
     journey = storage.get_or_create_journey(db, family.id or 0)
     return storage.save_step(db, Step(journey_id=journey.id, stage_key="antrag", month="2025-03"))
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def open_editor(family: Family, step: Step) -> AppTest:
@@ -115,7 +103,7 @@ def test_a_tag_note_with_a_phone_number_waits_for_the_checkbox(
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     sign_in(at, UserRole.COACH)
     at.query_params["familie"] = family.code
-    run(at)
+    open_tags(at, step.id)
     at.text_input(key=f"jt_{tag.id}_note").input("Rückruf unter 0171 2345678")
     run(at)
     assert "Telefonnummer" in warnings(at)

@@ -7,15 +7,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
-from journeys import demo, erasure, storage
+from journeys import demo, storage
+from journeys.access import erasure
 from journeys.i18n import t
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
 from journeys.storage import audit
+from tests.support.apptest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -200,7 +201,7 @@ def test_a_case_opened_on_the_journey_page_is_logged_once_per_session(seeded: Da
 def test_a_download_is_logged_when_it_happens_under_the_person_who_clicked(
     db: Database, tmp_path: Path
 ) -> None:
-    from pages import ui  # the page helpers: imported only where a test needs them
+    from pages.shared import ui  # the page helpers: imported only where a test needs them
 
     token = audit.current_actor.set("analyst.d")
     try:
@@ -223,7 +224,7 @@ def test_a_download_is_logged_when_it_happens_under_the_person_who_clicked(
 
 
 def test_a_refused_download_is_not_logged(db: Database) -> None:
-    from pages import ui
+    from pages.shared import ui
 
     def refused() -> bytes:
         raise PermissionError("no")

@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from auth_support import sign_in
 from streamlit.testing.v1 import AppTest
 
 from barriers.disclosure import SYMBOL
 from barriers.report import CommitteeReport, ReportBlock, ReportHeader, ReportSpec, build_report
-from journeys import demo, storage
+from journeys import storage
 from journeys.i18n import t
-from journeys.permissions import UserRole
-from pages.report_table import html_table
+from journeys.models.permissions import UserRole
+from pages.report_parts.report_table import html_table
+from tests.support.apptest import sign_in
+from tests.support.demo_data import demo_database
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "report.py")
 FAMILIES = 30
@@ -33,10 +34,7 @@ SUBMIT = t("report_page.form.submit")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """30 synthetic families, shared read-only by the tests of this module."""
     path = tmp_path_factory.mktemp("report_page") / "demo.db"
-    db = storage.connect(path)
-    demo.seed_demo(db, families=FAMILIES, seed=SEED)
-    db.conn.close()
-    return path
+    return demo_database(path, families=FAMILIES, seed=SEED)
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, path: Path) -> AppTest:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
-from journeys import backup, demo, safety_copies, storage
-from journeys.permissions import UserRole
+from journeys import demo, storage
+from journeys.access import backup, safety_copies
+from journeys.models.permissions import UserRole
 from journeys.storage import audit
+from tests.support.apptest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKUP_PAGE = str(ROOT / "pages" / "backup.py")

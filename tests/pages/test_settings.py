@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
-from barriers.taxonomy import Levesque
 from journeys import demo, storage
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from journeys.reference.taxonomy import Levesque
+from tests.support.apptest import open_signed_in, run
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "settings.py")
 
@@ -41,12 +41,18 @@ def used_barrier(db: Database) -> str:
     return max(usage, key=usage.get)
 
 
-def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    sign_in(at, UserRole.ADMIN)
-    at.run()
-    assert not at.exception, at.exception
+def run_page(tab: str | None = None) -> AppTest:
+    """The page as an admin opens it, then the tab ``tab`` clicked (only the open tab is
+    drawn, as in the browser)."""
+    at = open_signed_in(PAGE, UserRole.ADMIN, timeout=30)
+    if tab is not None:
+        open_tab(at, tab)
     return at
+
+
+def open_tab(at: AppTest, tab: str) -> AppTest:
+    at.session_state["set_tab"] = tab
+    return run(at)
 
 
 def errors(at: AppTest) -> str:
@@ -55,16 +61,18 @@ def errors(at: AppTest) -> str:
 
 def test_page_shows_all_reference_data_of_a_new_database(db_file: Path) -> None:
     at = run_page()
-    labels = ["Hilfeangebote", "Phasen", "Barrieren", "Adresse für Teilnehmende"]
+    labels = ["Hilfeangebote", "Phasen", "Barrieren", "Ressourcen", "Sozialräume"]
+    labels += ["Sozialraum-Ressourcen", "Aufsuchende Hilfe", "Adresse für Teilnehmende"]
     assert [tab.label for tab in at.tabs] == labels
     db = storage.connect(db_file)
     stages = storage.list_stages(db, include_retired=True)
     assert len(stages) == 11
-    frames = [df.value for df in at.dataframe]
+    service_frame = at.dataframe[0].value
+    assert len(service_frame) == len(storage.list_services(db, include_retired=True)) > 0
+    frames = [df.value for df in open_tab(at, "Phasen").dataframe]
     stage_frame = next(f for f in frames if "typical_services" in f.columns)
     assert list(stage_frame["key"]) == [s.key for s in stages]
-    service_frame = frames[0]
-    assert len(service_frame) == len(storage.list_services(db, include_retired=True)) > 0
+    frames = [df.value for df in open_tab(at, "Barrieren").dataframe]
     barrier_rows = sum(len(f) for f in frames if "levesque" in f.columns)
     assert barrier_rows == 41
     category_titles = [e.label for e in at.expander if "Barrieren" in e.label]
@@ -76,7 +84,7 @@ def test_page_shows_all_reference_data_of_a_new_database(db_file: Path) -> None:
 
 def test_renaming_a_stage_keeps_its_key_and_place(db: Database) -> None:
     before = [s.key for s in storage.list_stages(db)]
-    at = run_page()
+    at = run_page("Phasen")
     at.selectbox(key="set_stage_pick").set_value("kooperationsplan").run()
     at.text_input(key="set_stage_kooperationsplan_label").input("Plan zur Kooperation (neu)")
     at.button(key="set_stage_kooperationsplan_submit").click().run()
@@ -88,7 +96,7 @@ def test_renaming_a_stage_keeps_its_key_and_place(db: Database) -> None:
 
 
 def test_adding_a_stage_appends_it_with_a_key_from_its_label(db: Database) -> None:
-    at = run_page()
+    at = run_page("Phasen")
     at.text_input(key="set_stage_new_0_label").input("Übergang in Ausbildung")
     at.text_area(key="set_stage_new_0_services").input("Berufsberatung\n\nJugendberufsagentur")
     at.button(key="set_stage_new_0_submit").click().run()
@@ -103,7 +111,7 @@ def test_adding_a_stage_appends_it_with_a_key_from_its_label(db: Database) -> No
 
 
 def test_moving_a_stage_up_and_down_changes_the_order(db: Database) -> None:
-    at = run_page()
+    at = run_page("Phasen")
     at.selectbox(key="set_stage_pick").set_value("antrag").run()
     at.button(key="set_stage_up").click().run()
     assert not at.exception
@@ -114,7 +122,7 @@ def test_moving_a_stage_up_and_down_changes_the_order(db: Database) -> None:
 
 
 def test_retiring_a_stage_hides_it_from_new_steps_only(db: Database) -> None:
-    at = run_page()
+    at = run_page("Phasen")
     at.selectbox(key="set_stage_pick").set_value("fallkonferenz").run()
     at.button(key="set_stage_retire").click().run()
     assert "fallkonferenz" not in [s.key for s in storage.list_stages(db)]
@@ -125,7 +133,7 @@ def test_retiring_a_stage_hides_it_from_new_steps_only(db: Database) -> None:
 
 def test_a_stage_with_steps_is_not_deleted(db: Database) -> None:
     demo.seed_demo(db, families=3, seed=1)
-    at = run_page()
+    at = run_page("Phasen")
     at.selectbox(key="set_stage_pick").set_value("erstkontakt").run()
     at.button(key="set_stage_delete").click().run()
     assert "stillgelegt" in errors(at)
@@ -133,7 +141,7 @@ def test_a_stage_with_steps_is_not_deleted(db: Database) -> None:
 
 
 def test_adding_a_barrier_to_a_category_stores_it_in_the_taxonomy(db: Database) -> None:
-    at = run_page()
+    at = run_page("Barrieren")
     at.text_input(key="set_bar_new_sprache_0_label").input("Gebärdensprache fehlt")
     at.text_input(key="set_bar_new_sprache_0_explanation").input("Kein Dolmetschdienst für DGS")
     at.selectbox(key="set_bar_new_sprache_0_levesque").set_value(Levesque.AV)
@@ -154,7 +162,7 @@ def test_adding_a_barrier_to_a_category_stores_it_in_the_taxonomy(db: Database) 
 def test_retiring_a_barrier_in_use_keeps_its_tags(db: Database, used_barrier: str) -> None:
     tags_before = storage.barrier_usage(db)[used_barrier]
     category, slug = used_barrier.split(".")
-    at = run_page()
+    at = run_page("Barrieren")
     at.selectbox(key=f"set_bar_pick_{category}").set_value(used_barrier).run()
     at.button(key=f"set_bar_retire_{category}__{slug}").click().run()
     assert not at.exception and not at.error
@@ -166,7 +174,7 @@ def test_retiring_a_barrier_in_use_keeps_its_tags(db: Database, used_barrier: st
 
 def test_deleting_a_barrier_in_use_is_refused_in_german(db: Database, used_barrier: str) -> None:
     category, slug = used_barrier.split(".")
-    at = run_page()
+    at = run_page("Barrieren")
     at.selectbox(key=f"set_bar_pick_{category}").set_value(used_barrier).run()
     at.button(key=f"set_bar_delete_{category}__{slug}").click().run()
     assert not at.exception
@@ -175,7 +183,7 @@ def test_deleting_a_barrier_in_use_is_refused_in_german(db: Database, used_barri
 
 
 def test_an_unused_barrier_can_be_deleted(db: Database) -> None:
-    at = run_page()
+    at = run_page("Barrieren")
     at.selectbox(key="set_bar_pick_digital").set_value("digital.endgeraet").run()
     at.button(key="set_bar_delete_digital__endgeraet").click().run()
     assert not at.exception and not at.error
@@ -183,7 +191,7 @@ def test_an_unused_barrier_can_be_deleted(db: Database) -> None:
 
 
 def test_search_shows_only_matching_barriers(db: Database) -> None:
-    at = run_page()
+    at = run_page("Barrieren")
     at.text_input(key="set_bar_search").input("Öffnungszeiten").run()
     barrier_frames = [df.value for df in at.dataframe if "levesque" in df.value.columns]
     assert [list(f["key"]) for f in barrier_frames] == [["erreichbarkeit.oeffnungszeiten"]]
@@ -227,7 +235,7 @@ def test_adding_a_sozialraum_offers_it_for_services(db: Database) -> None:
 def test_empty_label_is_refused_in_german_and_nothing_is_stored(db: Database) -> None:
     stages_before = storage.list_stages(db, include_retired=True)
     barriers_before = storage.get_taxonomy(db).barriers
-    at = run_page()
+    at = run_page("Phasen")
     at.text_input(key="set_stage_new_0_label").input("   ")
     at.button(key="set_stage_new_0_submit").click().run()
     assert not at.exception
@@ -236,7 +244,7 @@ def test_empty_label_is_refused_in_german_and_nothing_is_stored(db: Database) ->
     at.text_input(key="set_stage_antrag_label").input("")
     at.button(key="set_stage_antrag_submit").click().run()
     assert "Bezeichnung: zu kurz" in errors(at)
-    at.button(key="set_bar_new_familie_0_submit").click().run()
+    open_tab(at, "Barrieren").button(key="set_bar_new_familie_0_submit").click().run()
     assert "Bezeichnung: zu kurz" in errors(at)
     assert storage.list_stages(db, include_retired=True) == stages_before
     assert storage.get_taxonomy(db).barriers == barriers_before

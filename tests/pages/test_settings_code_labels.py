@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from streamlit.testing.v1 import AppTest
 
-from barriers.taxonomy import Levesque, NonTakeUp
 from journeys import storage
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from journeys.reference.taxonomy import Levesque, NonTakeUp
+from tests.support.apptest import sign_in
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "settings.py")
 
@@ -22,6 +22,8 @@ def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     storage.connect(tmp_path / "t.db").conn.close()
     app = AppTest.from_file(PAGE, default_timeout=30)
     sign_in(app, UserRole.ADMIN)
+    app.run()
+    app.session_state["set_tab"] = "Barrieren"  # only the open tab is drawn
     app.run()
     assert not app.exception
     return app

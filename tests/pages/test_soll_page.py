@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
@@ -32,7 +31,9 @@ from journeys.models import (
     Step,
     TagStatus,
 )
-from journeys.permissions import UserRole
+from journeys.models.permissions import UserRole
+from tests.support.apptest import open_signed_in, run, sign_in
+from tests.support.families import save_single_mother
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "soll.py")
@@ -44,18 +45,7 @@ DAY = date(2025, 3, 1)
 @pytest.fixture
 def family(db: Database) -> Family:
     """Mother and child; an Ist journey of three steps, two of them with barriers."""
-    family = storage.save_family(
-        db,
-        Family(
-            sozialraum="Everswinkel",
-            household_type=HouseholdType.ALLEINERZIEHEND,
-            team=DEMO_TEAM,
-            members=[
-                Member(role=Role.MUTTER, age_band=AgeBand.A25_34),
-                Member(role=Role.KIND, age_band=AgeBand.A3_5),
-            ],
-        ),
-    )
+    family = save_single_mother(db, team=DEMO_TEAM)
     mother, child = family.members
     journey = storage.get_or_create_journey(db, family.id or 0)
     plan = [
@@ -88,18 +78,7 @@ def family(db: Database) -> Family:
 
 
 def open_page(code: str, path: str = PAGE, **params: str) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=TIMEOUT)
-    sign_in(at, UserRole.COACH)
-    at.query_params["familie"] = code
-    for key, value in params.items():
-        at.query_params[key] = value
-    return run(at)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_signed_in(path, UserRole.COACH, timeout=TIMEOUT, familie=code, **params)
 
 
 def texts(at: AppTest) -> str:
@@ -107,7 +86,7 @@ def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.error] + [w.value for w in at.warning]
     parts += [i.value for i in at.info] + [s.value for s in at.success]
-    parts += [s.value for s in at.subheader]
+    parts += [s.value for s in at.header]
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))
 
 

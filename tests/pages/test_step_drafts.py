@@ -11,49 +11,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
-from journeys import demo, storage
+from journeys import storage
 from journeys.models import (
-    AgeBand,
     Childcare,
     Family,
-    HouseholdType,
-    Member,
-    Role,
     Step,
     TravelTime,
 )
-from journeys.permissions import User, UserRole
+from journeys.models.permissions import User, UserRole
+from tests.support.apptest import run, sign_in, use_session
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "journey.py")
 TIMEOUT = 60
 HALF = "Ein Portal mit vielen Pflichtfeldern, die Mutter"
-
-
-@pytest.fixture
-def family(db: Database) -> Family:
-    return storage.save_family(
-        db,
-        Family(
-            sozialraum="Everswinkel",
-            household_type=HouseholdType.ALLEINERZIEHEND,
-            team=demo.DEMO_TEAM,
-            members=[
-                Member(role=Role.MUTTER, age_band=AgeBand.A25_34),
-                Member(role=Role.KIND, age_band=AgeBand.A3_5),
-            ],
-        ),
-    )
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def open_as(db: Database, code: str, account: User | None = None) -> tuple[AppTest, User]:
@@ -62,7 +35,7 @@ def open_as(db: Database, code: str, account: User | None = None) -> tuple[AppTe
     if account is None:
         account = sign_in(at, UserRole.COACH)
     else:
-        at.session_state["auth_token"] = storage.access.open_session(db, user_id=account.id or 0)
+        use_session(at, storage.access.open_session(db, user_id=account.id or 0))
     at.query_params["familie"] = code
     return run(at), account
 

@@ -1,4 +1,5 @@
-"""Benutzer › Teams (pages/teams_admin.py): create, rename, retire teams, remove the demo
+"""Benutzer › Teams (pages/admin_parts/teams_admin.py): create, rename, retire teams, remove the
+demo
 data with a confirmation; the family form offers only real teams; the demo banner only
 over demo families."""
 
@@ -8,15 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
 from journeys.i18n import t
 from journeys.models import Family, HouseholdType, Member, Role
-from journeys.permissions import UserRole
-from pages.widgets import md
+from journeys.models.permissions import UserRole
+from pages.shared.widgets import md
+from tests.support.apptest import open_signed_in, run, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = str(ROOT / "pages" / "users.py")
@@ -44,16 +45,8 @@ def real_family(db: Database, team: str = "Team Nord") -> Family:
     )
 
 
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def open_page(script: str, roles: Any, teams: tuple[str, ...] = ()) -> AppTest:
-    at = AppTest.from_file(script, default_timeout=30)
-    sign_in(at, roles, teams=teams)
-    return run(at)
+    return open_signed_in(script, roles, timeout=30, teams=teams)
 
 
 def click(at: AppTest, label: str) -> AppTest:

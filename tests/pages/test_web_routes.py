@@ -1,6 +1,7 @@
-"""The HTTP layer next to the app (pages/web_routes.py), through Starlette's test client:
-the session cookie and its attributes, the login-CSRF checks of the sign-in route,
-sign-out, no files without a session, anti-framing headers, health and readiness."""
+"""The HTTP layer next to the app (pages/web/web_routes.py and its middleware in
+session_guard.py), through Starlette's test client: the session cookie and its attributes,
+the login-CSRF checks of the sign-in route, sign-out, no files without a session,
+anti-framing headers, health and readiness."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from journeys import storage
-from journeys.permissions import UserRole
-from pages import browser_cookie, download_guard, web_routes
+from journeys.models.permissions import UserRole
+from pages.web import browser_cookie, download_guard, session_guard, web_routes
 
 NONCE = "nonce-of-this-browser"
 BACKUP_BYTES = b"SQLite format 3\x00 backup with password hashes"
@@ -34,7 +35,7 @@ def client(db: Database) -> TestClient:
     ] + [Route("/_stcore/metrics", _streamlit_stand_in)]
     app = Starlette(
         routes=web_routes.routes() + inner,
-        middleware=[Middleware(web_routes.SessionGuard)],
+        middleware=[Middleware(session_guard.SessionGuard)],
     )
     return TestClient(app, base_url="http://testserver", follow_redirects=False)
 

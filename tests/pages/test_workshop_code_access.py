@@ -12,15 +12,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
 from journeys.i18n import t
-from journeys.permissions import UserRole
-from journeys.workshop import Workshop
-from pages import client
+from journeys.models.permissions import UserRole
+from journeys.workshops.walkthrough import Workshop
+from pages.web import client
+from tests.support.apptest import sign_in
 
 JOIN = str(Path(__file__).resolve().parents[2] / "pages" / "workshop_join.py")
 QUOTE = "Beim dritten Anruf habe ich aufgegeben"

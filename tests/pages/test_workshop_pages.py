@@ -12,18 +12,18 @@ import re
 from pathlib import Path
 
 import pytest
-from auth_support import sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 
 from journeys import demo, storage
-from journeys import workshop as wsd
 from journeys.archetypes import load_archetypes
 from journeys.i18n import t
 from journeys.models import Role
-from journeys.permissions import UserRole
-from journeys.workshop import ItemKind, Workshop, WorkshopItem
-from pages import join_panel, workshop_style
+from journeys.models.permissions import UserRole
+from journeys.workshops import walkthrough as wsd
+from journeys.workshops.walkthrough import ItemKind, Workshop, WorkshopItem
+from pages.workshop_parts import join_panel, workshop_style
+from tests.support.apptest import open_signed_in, sign_in, use_session
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 FACILITATOR = str(PAGES / "workshop.py")
@@ -43,11 +43,7 @@ def run(target: object) -> AppTest:
 
 
 def open_as(db: Database, path: str, role: UserRole = UserRole.COACH, **params: str) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=TIMEOUT)
-    sign_in(at, role, db=db)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return run(at)
+    return open_signed_in(path, role, timeout=TIMEOUT, db=db, **params)
 
 
 def texts(at: AppTest) -> str:
@@ -55,7 +51,7 @@ def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.error] + [w.value for w in at.warning]
     parts += [i.value for i in at.info] + [s.value for s in at.success]
-    parts += [x.value for x in at.title] + [x.value for x in at.subheader]
+    parts += [x.value for x in at.title] + [x.value for x in at.header]
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))
 
 
@@ -293,7 +289,7 @@ def test_joining_needs_an_open_workshops_code(db: Database, workshop: Workshop) 
 def test_a_guest_is_joined_already(db: Database, workshop: Workshop) -> None:
     token = storage.access.join_workshop(db, workshop.join_code, "Gast Jugendamt")
     at = AppTest.from_file(JOIN, default_timeout=TIMEOUT)
-    at.session_state["auth_token"] = token
+    use_session(at, token)
     run(at)
     assert not [t for t in at.text_input if t.key == "wj_code"]
     assert "Sie nehmen teil als: Gast Jugendamt" in texts(at)
@@ -490,7 +486,7 @@ def test_the_projector_shows_no_case_code_and_escapes_user_text(db: Database) ->
 
 
 def test_the_projector_shows_at_most_its_rows_and_says_how_many_more() -> None:
-    from pages.workshop_projected import capped
+    from pages.workshop_parts.workshop_projected import capped
 
     lines = [f"Barriere {n}" for n in range(1, 8)]
     shown = capped(lines, 4)

@@ -1,6 +1,6 @@
 """Joining a workshop again from the same device: the same participant, its dots spent.
 
-Each AppTest is a browser of its own (tests/pages/auth_support.py gives it its own
+Each AppTest is a browser of its own (tests/support/apptest.py gives it its own
 browser cookie); giving two AppTests the same ``BROWSER_KEY`` makes them one browser, as a
 reload or a second tab is. What is checked is what the people see: the participant's
 header, the welcome back and the dots left on the phone, the German refusal naming the
@@ -12,18 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from auth_support import BROWSER_KEY, TOKEN_KEY, sign_in
 from sqlite_utils import Database
 from streamlit.testing.v1 import AppTest
 from test_workshop_pages import JOIN, PRESENTER, TIMEOUT, click, join, run, texts
 
 from journeys import storage
-from journeys import workshop as wsd
 from journeys.archetypes import load_archetypes
 from journeys.i18n import t
-from journeys.permissions import UserRole
-from journeys.workshop import Workshop
-from pages import join_panel
+from journeys.models.permissions import UserRole
+from journeys.workshops import walkthrough as wsd
+from journeys.workshops.walkthrough import Workshop
+from pages.workshop_parts import join_panel
+from tests.support.apptest import BROWSER_KEY, TOKEN_KEY, sign_in
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 FIELD = "Name Ihrer Gruppe"  # the label's field on the Teilnehmen page

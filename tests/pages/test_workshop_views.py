@@ -25,10 +25,10 @@ from test_workshop_pages import (
 )
 
 from journeys import storage
-from journeys import workshop as wsd
 from journeys.archetypes import load_archetypes
-from journeys.workshop import ItemKind, Workshop, WorkshopItem
-from pages import workshop_style
+from journeys.workshops import walkthrough as wsd
+from journeys.workshops.walkthrough import ItemKind, Workshop, WorkshopItem
+from pages.workshop_parts import workshop_style
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from reliability_support import busy_writer, integrity, record_figure
 
-from journeys import backup, demo, storage
+from journeys import demo, storage
+from journeys.access import backup
 
 pytestmark = pytest.mark.slow
 

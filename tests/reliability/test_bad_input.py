@@ -28,8 +28,9 @@ from pydantic import ValidationError
 from reliability_support import dump, record_figure
 from sqlite_utils import Database
 
-from journeys import demo, exchange, sheetimport, storage
+from journeys import demo, exchange, storage
 from journeys.errors import ZugangsatlasError, german_messages
+from journeys.exchange import sheetimport
 from journeys.models import BarrierTag, Family, SollMeasure, Step
 
 pytestmark = pytest.mark.slow

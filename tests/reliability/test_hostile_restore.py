@@ -1,16 +1,15 @@
 """The hostile backup corpus once more, as a figure of the run (issue 11, finding 1).
 
-Every file of ``tests/journeys/hostile_backups.py`` is offered for a restore of a live
+Every file of ``tests/support/hostile_backups.py`` is offered for a restore of a live
 database with a full audit log. The figure line counts the refusals, whether the live
 content (a hash of every row) and the audit log stayed as they were, and that a genuine
 backup still restores. The single cases with their messages are tested in
-``tests/journeys/test_restore_guard.py``.
+``tests/journeys/access/test_restore_guard.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import shutil
 import sqlite3
 import time
@@ -19,16 +18,11 @@ from pathlib import Path
 import pytest
 from reliability_support import record_figure
 
-from journeys import backup, demo, storage
+from journeys import demo, storage
+from journeys.access import backup
+from tests.support import hostile_backups
 
 pytestmark = pytest.mark.slow
-
-_SPEC = importlib.util.spec_from_file_location(
-    "hostile_backups", Path(__file__).resolve().parents[1] / "journeys" / "hostile_backups.py"
-)
-assert _SPEC is not None and _SPEC.loader is not None
-hostile_backups = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(hostile_backups)
 
 
 def _state(path: Path) -> tuple[str, int]:

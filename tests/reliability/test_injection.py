@@ -32,11 +32,12 @@ from pydantic import ValidationError
 from reliability_support import record_figure
 from sqlite_utils import Database
 
-from barriers import export
 from barriers.report import ReportHeader, ReportSpec, build_report
-from barriers.report_formats import FORMATS
-from journeys import demo, eventlog, exchange, journeymap, storage
+from barriers.report.formats import FORMATS
+from journeys import demo, exchange, journeymap, storage
+from journeys.documents import csv_safe as export
 from journeys.errors import german_messages
+from journeys.exchange import eventlog
 from journeys.models import SollMeasure
 
 pytestmark = pytest.mark.slow
@@ -313,13 +314,13 @@ def test_json_export_round_trip(hostile_db: Database, tmp_path: Path) -> None:
 
 def test_workshop_summary_escapes() -> None:
     """The workshop summary (Markdown, DOCX) with hostile titles, labels, measures, ideas."""
-    from journeys import workshop_export
-    from journeys.workshop_models import (
+    from journeys.models.workshops import (
         SummaryIdea,
         SummaryMeasure,
         SummaryStep,
         WorkshopSummary,
     )
+    from journeys.workshops import summary_export as workshop_export
 
     steps = [
         SummaryStep(number=i + 1, step_id=i + 1, stage_label=h, service_name=h)

@@ -29,8 +29,10 @@ import pytest
 from reliability_support import record_figure
 from streamlit.testing.v1 import AppTest
 
-from journeys import demo, exchange, importrunner, storage
-from journeys.permissions import UserRole
+from journeys import demo, exchange, storage
+from journeys.exchange import importrunner
+from journeys.models.permissions import UserRole
+from tests.support.apptest import use_session
 
 pytestmark = pytest.mark.slow
 
@@ -136,7 +138,7 @@ def _coach_session(db: Path) -> str:
 
 def _page_run(token: str) -> float:
     at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state["auth_token"] = token
+    use_session(at, token)
     began = time.perf_counter()
     at.run()
     seconds = time.perf_counter() - began
@@ -146,7 +148,7 @@ def _page_run(token: str) -> float:
 
 
 def test_a_coach_page_run_stays_quick_during_the_largest_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apptest_browser: None
 ) -> None:
     source = storage.connect(tmp_path / "quelle.db")
     demo.seed_demo(source, families=FAMILIES, seed=2026)

@@ -24,8 +24,8 @@ def _status(field: str) -> float:
 
 
 def main(kind: str, file: str, db_path: str) -> None:
-    from journeys import exchange, sheetimport, storage
-    from journeys.exchange import DatasetError
+    from journeys import exchange, storage
+    from journeys.exchange import DatasetError, sheetimport
 
     db = storage.connect(db_path)
     data = Path(file).read_bytes()

@@ -1,0 +1,2 @@
+"""Panels of the administrators' pages: teams (Benutzer) and safety copies (Sicherung,
+Datenschutz)."""

@@ -1,0 +1,1 @@
+"""The export and import tabs of the Daten page (pages/data.py)."""

@@ -1,0 +1,1 @@
+"""The parts of the page Aufsuchende Hilfe (``pages/outreach.py``)."""
