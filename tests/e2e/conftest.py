@@ -1,10 +1,11 @@
 """End-to-end plumbing: a real Streamlit server on a fresh demo database, driven by chromium.
 
-One server per test session (per xdist worker; every e2e test is put into the xdist group
-``e2e`` so that ``pytest -n 2 --dist loadgroup`` runs them all on one worker against one
-server, see also tests/conftest.py). The browser is Debian's chromium, never a downloaded
-one: the machine may be offline. Helpers for the tests themselves (``screenshot``,
-``wait_for_app``) live in ``e2e_support.py``: ``from e2e_support import screenshot``.
+One server per test session (per xdist worker). ``pytest -n 2 --dist loadgroup`` runs the
+browser tests in two groups (tests/conftest.py, ``GROUPED_PATHS``), each on one worker
+against that worker's server; the tests of one file always share a server. The browser is
+Debian's chromium, never a downloaded one: the machine may be offline. Helpers for the
+tests themselves (``screenshot``, ``wait_for_app``) live in ``e2e_support.py``:
+``from e2e_support import screenshot``.
 """
 
 from __future__ import annotations

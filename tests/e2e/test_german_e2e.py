@@ -213,6 +213,10 @@ def _hover_toolbars(page: Page, findings: Findings, where: str) -> None:
             findings.look(page, where)
             if button.get_attribute("aria-label") in OPENING_BUTTONS:
                 _open_from_toolbar(page, button, findings, where)
+                try:  # closing moved the mouse away: the toolbar shows again on hover
+                    element.hover(timeout=5_000)
+                except PlaywrightTimeoutError:
+                    break
         page.mouse.move(1, 1)
 
 
