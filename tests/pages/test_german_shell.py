@@ -14,6 +14,7 @@ import asyncio
 import re
 import sys
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -164,7 +165,10 @@ def _serve(path: str, body_chunks: list[bytes], content_type: bytes = b"text/htm
         "path": path,
         "headers": [(b"accept-encoding", b"gzip"), (b"host", b"x")],
     }
-    asyncio.run(german_shell.GermanShell(app)(scope, receive, send))
+    # In a thread of its own: a worker that ran browser tests before has Playwright's
+    # event loop running in this thread, and asyncio.run() refuses to start beside it.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, german_shell.GermanShell(app)(scope, receive, send)).result()
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     headers = dict(sent[0]["headers"])
     return {"body": body, "headers": headers, "request_headers": dict(seen_headers)}
