@@ -248,6 +248,7 @@ def _selected_family(page_rows: pd.DataFrame, flt: ListFilter, teams: list[str])
     page of the list, or on the journey page) while it still matches the filters.
     """
     st.header(t("families.selected_heading"))
+    in_address = family_pager.chosen_in_address(PICK_KEY)
     shown = family_pager.with_chosen(page_rows, flt, PICK_KEY)
     codes = list(shown["code"])
     if PICK_KEY in st.session_state and st.session_state[PICK_KEY] not in codes:
@@ -269,6 +270,7 @@ def _selected_family(page_rows: pd.DataFrame, flt: ListFilter, teams: list[str])
         format_func=_pick_label(shown),
     )
     remember(PICK_KEY)
+    family_pager.keep_in_address(code, in_address, codes)
     if code is None:
         st.caption(t("families.pick_hint"))
         return

@@ -1,4 +1,5 @@
-"""Paging of the family list: which page is shown, the page control, the chosen family.
+"""Paging of the family list: which page is shown, the page control, the chosen family
+(kept in the address, ``?familie=BG-…``, so that a reload or a second tab opens it again).
 
 The Familien page shows ``PAGE_SIZE`` families at a time (the last changed first) and
 reads only those rows (``pages/shared/family_list_data.py``). A change of the filters goes back
@@ -12,7 +13,9 @@ import streamlit as st
 
 from journeys.i18n import t
 from journeys.storage.family_list import ListFilter
+from pages.family_parts.family_common import ICON_INFO
 from pages.shared import family_list_data as fl_data
+from pages.shared.family_choice import FAMILY_PARAM
 
 PAGE_SIZE = 50
 PAGE_KEY = "fam_page"
@@ -79,3 +82,23 @@ def with_chosen(page_rows: pd.DataFrame, flt: ListFilter, pick_key: str) -> pd.D
     if not found:
         return page_rows
     return pd.concat([*found, page_rows], ignore_index=True)
+
+
+def chosen_in_address(pick_key: str) -> str:
+    """The case code in the address; it becomes the choice of a new session (a reload, a
+    bookmark, a second tab) unless one was made in this session."""
+    code = str(st.query_params.get(FAMILY_PARAM) or "").strip().upper()
+    if code and pick_key not in st.session_state:
+        st.session_state[pick_key] = code
+    return code
+
+
+def keep_in_address(code: str | None, in_address: str, listed: list[str]) -> None:
+    """Put the chosen family into the address (or take it out); say so when the address
+    named a family that the list does not show."""
+    if in_address and in_address not in listed and code is None:
+        st.info(t("families.address_not_listed", code=in_address), icon=ICON_INFO)
+    if code and code != in_address:
+        st.query_params[FAMILY_PARAM] = code
+    elif not code and in_address:
+        st.query_params.pop(FAMILY_PARAM, None)

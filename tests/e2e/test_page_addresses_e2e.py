@@ -64,3 +64,26 @@ def test_a_guest_opens_the_join_link_again_without_a_dialog(
         screenshot(phone, "page-addresses-guest-join-again")
     finally:
         context.close()
+
+
+def test_the_family_chosen_on_the_list_survives_a_reload_and_opens_in_a_second_tab(
+    streamlit_server: str, page: Page
+) -> None:
+    page.goto(f"{streamlit_server}/familien")
+    login(page, "coach")
+    box = page.locator(".st-key-fam_pick [role='combobox']")
+    box.click()
+    option = page.get_by_role("option").first
+    code = re.search(r"BG-[A-Z0-9]{6}", option.inner_text()).group(0)  # type: ignore[union-attr]
+    option.click()
+    expect(page).to_have_url(re.compile(rf"/familien\?familie={code}$"), timeout=PAGE_TIMEOUT_MS)
+    chosen = page.locator(".st-key-fam_pick")
+    expect(chosen).to_contain_text(code)
+    page.reload()
+    expect(chosen).to_contain_text(code, timeout=PAGE_TIMEOUT_MS)
+    expect(page.locator(".st-key-fam_open_journey")).to_contain_text(t("families.open_journey"))
+    second = page.context.new_page()  # the address pasted into a second tab
+    second.goto(page.url)
+    expect(second.locator(".st-key-fam_pick")).to_contain_text(code, timeout=PAGE_TIMEOUT_MS)
+    screenshot(second, "page-addresses-familien-chosen-family")
+    second.close()

@@ -484,3 +484,28 @@ def test_filters_and_picked_family_survive_a_visit_to_another_page(demo_db: Data
     assert at.selectbox(key="fam_pick").value == code
     # The edit form does not come back half empty: it is closed.
     assert "fam_edit" not in at.session_state
+
+
+def test_the_chosen_family_is_in_the_address_and_a_reload_opens_it_again(
+    demo_db: Database,
+) -> None:
+    code = codes_in_table(run_page())[3]
+    at = pick(run_page(), code)
+    assert at.query_params["familie"] == code
+    # A reload is a new session with the same address: the same family is open.
+    again = open_signed_in(PAGE, [UserRole.COACH], timeout=30, teams=TEAMS, familie=code)
+    assert again.selectbox(key="fam_pick").value == code
+    assert code in text_of(again.markdown) + text_of(again.subheader) + text_of(again.caption)
+    # Clearing the choice takes it out of the address.
+    again.selectbox(key="fam_pick").set_value(None)
+    rerun(again)
+    assert "familie" not in again.query_params
+
+
+def test_a_family_in_the_address_that_the_list_does_not_show_is_named(
+    demo_db: Database,
+) -> None:
+    at = open_signed_in(PAGE, [UserRole.COACH], timeout=30, teams=TEAMS, familie="BG-ZZZZZZ")
+    assert at.selectbox(key="fam_pick").value is None
+    assert t("families.address_not_listed", code="BG-ZZZZZZ") in text_of(at.info)
+    assert "familie" not in at.query_params
