@@ -8,14 +8,19 @@ German by default), so an English folder of texts also gets English months and n
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from journeys.i18n import current_language, t
+
+# Stored moments are UTC; people read them on the wall clock of the office (German
+# Jobcenters), daylight saving time included.
+OFFICE_ZONE = ZoneInfo("Europe/Berlin")
 
 # The region whose conventions go with each language of the texts.
 _REGIONS = {"de": "de_DE", "en": "en_GB"}
@@ -58,9 +63,21 @@ def day(value: date) -> str:
     return format_date(value, "dd.MM.yyyy", locale=locale())
 
 
-def day_and_time(value: datetime) -> str:
-    """A moment as ``07.12.2026, 14:32``."""
-    return format_datetime(value, "dd.MM.yyyy, HH:mm", locale=locale())
+def office_time(value: datetime | str) -> datetime:
+    """A stored moment (ISO text or datetime; without a zone it is UTC) on the office clock."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(OFFICE_ZONE)
+
+
+def day_and_time(value: datetime | str | None, *, seconds: bool = False) -> str:
+    """A stored moment on the office clock: ``07.12.2026, 14:32`` (``14:32:05``); empty
+    for none. ``2026-07-01T12:00:00+00:00`` reads ``01.07.2026, 14:00`` (summer time)."""
+    if value is None or value == "":
+        return ""
+    pattern = "dd.MM.yyyy, HH:mm" + (":ss" if seconds else "")
+    return format_datetime(office_time(value), pattern, locale=locale())
 
 
 def plural_form(count: float) -> str:

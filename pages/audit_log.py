@@ -15,7 +15,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from journeys import storage
+from journeys import formats, storage
 from journeys.access import auditlog
 from journeys.access.erasure import normalise_code
 from journeys.i18n import t
@@ -28,8 +28,8 @@ DEFAULT_DAYS = 30
 
 
 def _period() -> tuple[datetime | None, datetime | None]:
-    """From the start of the first day to the end of the last one (local dates as UTC)."""
-    today = date.today()
+    """From the start of the first day to the end of the last one, on the office clock."""
+    today = datetime.now(formats.OFFICE_ZONE).date()
     chosen = st.date_input(
         t("audit.page.period"),
         value=(today - timedelta(days=DEFAULT_DAYS), today),
@@ -39,8 +39,8 @@ def _period() -> tuple[datetime | None, datetime | None]:
     days = list(chosen) if isinstance(chosen, tuple | list) else [chosen]
     if not days:
         return None, None
-    start = datetime.combine(days[0], time.min)
-    end = datetime.combine(days[-1] + timedelta(days=1), time.min)
+    start = datetime.combine(days[0], time.min, tzinfo=formats.OFFICE_ZONE)
+    end = datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=formats.OFFICE_ZONE)
     return start, end
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journeys import storage
+from journeys import formats, storage
 from journeys.errors import InputError
 from journeys.i18n import t
 from journeys.models import accounts
@@ -59,8 +59,7 @@ def account_table(accounts_list: list[Account]) -> pd.DataFrame:
             t("access.users.col_health"): [_yes_no(a.user.sees_health) for a in accounts_list],
             t("access.users.col_state"): [_state(a) for a in accounts_list],
             t("access.users.col_last_login"): [
-                (a.last_login_at or "").replace("T", " ").removesuffix("+00:00")
-                for a in accounts_list
+                formats.day_and_time(a.last_login_at) for a in accounts_list
             ],
         }
     )

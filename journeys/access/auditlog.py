@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from journeys import formats
 from journeys.documents.csv_safe import csv_bytes
 from journeys.i18n import has, t
 from journeys.storage import audit
@@ -31,7 +32,7 @@ def object_label(object_type: str) -> str:
 def readable(entries: pd.DataFrame) -> pd.DataFrame:
     """The entries with German labels and column names, newest first as given."""
     out = entries.loc[:, list(READABLE_COLUMNS)].copy()
-    out["at"] = out["at"].str.replace("T", " ", regex=False).str.replace("+00:00", "", regex=False)
+    out["at"] = out["at"].map(lambda at: formats.day_and_time(at, seconds=True))
     out["action"] = out["action"].map(action_label)
     out["object_type"] = out["object_type"].map(object_label)
     out.columns = [t(f"audit.column.{column}") for column in READABLE_COLUMNS]

@@ -44,7 +44,19 @@ def test_file_sizes_in_megabytes_with_a_decimal_comma() -> None:
 
 def test_days_and_moments_in_german_order() -> None:
     assert formats.day(date(2026, 3, 7)) == "07.03.2026"
-    assert formats.day_and_time(datetime(2026, 3, 7, 14, 5)) == "07.03.2026, 14:05"
+    assert formats.day_and_time(datetime(2026, 3, 7, 14, 5, tzinfo=formats.OFFICE_ZONE)) == (
+        "07.03.2026, 14:05"
+    )
+
+
+def test_stored_moments_are_read_on_the_office_clock_in_winter_and_in_summer() -> None:
+    # Storage keeps UTC; Benutzer and Protokoll show the time on the office's wall.
+    assert formats.day_and_time("2026-12-07T13:05:09+00:00") == "07.12.2026, 14:05"
+    assert formats.day_and_time("2026-07-01T12:00:00+00:00", seconds=True) == (
+        "01.07.2026, 14:00:00"
+    )
+    assert formats.day_and_time("2026-03-28T23:30:00+00:00") == "29.03.2026, 00:30"
+    assert formats.day_and_time(None) == ""
 
 
 @pytest.mark.parametrize(

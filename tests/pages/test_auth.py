@@ -436,3 +436,18 @@ def test_an_unknown_sso_user_is_told_no_role_is_assigned_yet(demo_db: Database) 
     # The admin finds the person on the Benutzer page to assign a role.
     account = storage.access.find_user(demo_db, "neu@jobcenter.example")
     assert account is not None and account.roles == []
+
+
+def test_the_last_sign_in_is_shown_on_the_office_clock(demo_db: Database) -> None:
+    at, _ = open_users(demo_db)
+    at.text_input(key="users_new_username").input("a.yilmaz")
+    at.multiselect(key="users_new_roles").set_value([UserRole.COACH])
+    at.multiselect(key="users_new_teams").set_value([demo.DEMO_TEAM])
+    at.text_input(key="users_new_pw").input(PASSWORD)
+    at.text_input(key="users_new_pw2").input(PASSWORD)
+    submit(at, t("access.users.create"))
+    # Signed in at noon UTC on a summer day: 14:00 on the wall of a German Jobcenter.
+    storage.access.verify_login(demo_db, "a.yilmaz", PASSWORD, datetime(2026, 7, 1, 12, tzinfo=UTC))
+    run(at)
+    table = at.dataframe[0].value.set_index(t("access.users.col_username"))
+    assert table.loc["a.yilmaz", t("access.users.col_last_login")] == "01.07.2026, 14:00"

@@ -203,7 +203,7 @@ def test_the_csv_is_german_and_formula_safe(db: Database) -> None:
 
     assert data.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig")
-    assert list(frame.columns) == ["Zeitpunkt (UTC)", "Wer", "Aktion", "Objekt", "Kennung", "Was"]
+    assert list(frame.columns) == ["Zeitpunkt", "Wer", "Aktion", "Objekt", "Kennung", "Was"]
     assert frame["Aktion"].tolist() == ["Anonymisierung", "Export"]
     assert frame["Objekt"].tolist() == ["Familie", "Auswertung"]
     assert frame["Was"].tolist()[1].startswith("'=")
