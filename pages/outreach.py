@@ -62,7 +62,11 @@ def _pager(total: int, offset: int) -> None:
 def main() -> None:
     st.title(t("outreach.title"))
     months = data.months()
-    st.caption(t("outreach.intro", months=months) + " " + t("outreach.months_hint"))
+    stages = ui.stages()
+    last_stage = stages[-1].label if stages else "–"
+    st.caption(
+        t("outreach.intro", months=months, last_stage=last_stage) + " " + t("outreach.months_hint")
+    )
     if not visibility.own_teams(user):
         st.info(t("outreach.no_teams"), icon=":material/lock:")
         return

@@ -96,7 +96,10 @@ _LAST_STEP = outreach_facts.LAST_STEP
 def _listed(flt: Worklist) -> tuple[str, dict[str, Any]]:
     """SQL of every listed family (family_id, step_id, month, stage_key, reason, since),
     and its params: the kept rows of ``outreach_facts`` (last step, why and since when a
-    breakdown) with the family's status, team and filing month, and today's cutoff."""
+    breakdown) with the family's status, team and filing month, and today's cutoff.
+
+    A family whose last step is in the journey's last stage (the template's "Ablösung":
+    it has left the benefits) is not visited: its silence is the journey's end."""
     clauses = ["f.status = 'aktiv'", "f.team != :archetype"]
     named: dict[str, Any] = {"archetype": ARCHETYPE_TEAM}
     if flt.teams is not None:
@@ -110,6 +113,8 @@ def _listed(flt: Worklist) -> tuple[str, dict[str, Any]]:
           FROM families f JOIN outreach_family_facts o ON o.family = f.id
          WHERE {" AND ".join(clauses)}
            AND (o.outcome = :brk OR COALESCE(o.month, substr(f.created_at, 1, 7)) <= :cutoff)
+           AND o.stage_key IS NOT (SELECT key FROM stages WHERE retired = 0
+                                    ORDER BY position DESC, key DESC LIMIT 1)
     """
     named |= {"brk": BREAK, "cutoff": flt.cutoff, "quiet": QUIET}
     named["visit"] = Channel.AUFSUCHEND.value  # the last visit, read with the page

@@ -30,7 +30,14 @@ TODAY = "2026-12"
 K, E, W, A = Outcome.KONTAKTABBRUCH, Outcome.ERREICHT, Outcome.WARTET, Channel.AUFSUCHEND
 
 
-def _family(db: Database, team: str, steps: list[tuple], *, sozialraum: str = "Ennigerloh"):
+def _family(
+    db: Database,
+    team: str,
+    steps: list[tuple],
+    *,
+    sozialraum: str = "Ennigerloh",
+    stage: str = "antrag",
+):
     """A family of ``team`` with an Ist journey of ``steps`` (month, outcome[, channel[, tags]])."""
     family = storage.save_family(
         db,
@@ -47,7 +54,7 @@ def _family(db: Database, team: str, steps: list[tuple], *, sozialraum: str = "E
         tags = rest[1] if len(rest) > 1 else []
         storage.save_step(
             db,
-            Step(journey_id=journey.id, stage_key="antrag", month=month, outcome=outcome,
+            Step(journey_id=journey.id, stage_key=stage, month=month, outcome=outcome,
                  channel=channel, tags=tags),
         )  # fmt: skip
     return family
@@ -209,3 +216,15 @@ def test_the_open_goals_are_listed_in_the_familys_words(db, world) -> None:
     goals = dict(zip(page["code"], page["open_goals"], strict=True))
     assert goals[a.code] == ["Deutschkurs B1", "Größere Wohnung"]
     assert goals[world["b"].code] == []
+
+
+def test_a_family_that_left_the_benefits_is_not_visited(db, world) -> None:
+    # The template's last stage is "Ablösung": a family quiet since it left is at the end
+    # of its journey; one quiet since its after-care ("Nachbetreuung") is still visited.
+    left = _family(db, NORD, [("2026-05", E)], stage="abloesung")
+    broke_off_while_leaving = _family(db, NORD, [("2026-05", K)], stage="abloesung")
+    after_care = _family(db, NORD, [("2026-05", E)], stage="nachbetreuung")
+    listed = set(storage.outreach.worklist_page(db, _nord(), limit=20)["code"])
+    assert after_care.code in listed
+    assert left.code not in listed and broke_off_while_leaving.code not in listed
+    assert storage.outreach.worklist_count(db, _nord()) == 4
