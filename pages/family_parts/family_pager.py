@@ -15,7 +15,7 @@ from journeys.i18n import t
 from journeys.storage.family_list import ListFilter
 from pages.family_parts.family_common import ICON_INFO
 from pages.shared import family_list_data as fl_data
-from pages.shared.family_choice import FAMILY_PARAM
+from pages.shared.family_choice import FAMILY_KEY, FAMILY_PARAM
 
 PAGE_SIZE = 50
 PAGE_KEY = "fam_page"
@@ -94,10 +94,13 @@ def chosen_in_address(pick_key: str) -> str:
 
 
 def keep_in_address(code: str | None, in_address: str, listed: list[str]) -> None:
-    """Put the chosen family into the address (or take it out); say so when the address
+    """Put the chosen family into the address (or take it out) and hand it to the case
+    pages (Reise, Perspektivwechsel, Ist und Soll from the menu); say so when the address
     named a family that the list does not show."""
     if in_address and in_address not in listed and code is None:
         st.info(t("families.address_not_listed", code=in_address), icon=ICON_INFO)
+    if code:
+        st.session_state[FAMILY_KEY] = code  # the case pages of the menu open it too
     if code and code != in_address:
         st.query_params[FAMILY_PARAM] = code
     elif not code and in_address:

@@ -509,3 +509,16 @@ def test_a_family_in_the_address_that_the_list_does_not_show_is_named(
     assert at.selectbox(key="fam_pick").value is None
     assert t("families.address_not_listed", code="BG-ZZZZZZ") in text_of(at.info)
     assert "familie" not in at.query_params
+
+
+def test_the_family_chosen_on_the_list_is_open_on_the_journey_page_of_the_menu(
+    demo_db: Database,
+) -> None:
+    code = codes_in_table(run_page())[5]
+    at = run_page(APP)
+    at.switch_page("pages/families.py")
+    pick(rerun(at), code)
+    at.query_params.pop("familie", None)  # the menu's "Reise" link carries no address
+    at.switch_page("pages/journey.py")
+    rerun(at)
+    assert t("journey.title", code=code) in [title.value for title in at.title]
