@@ -10,9 +10,11 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from journeys import demo, storage
+from journeys.errors import InputError
 from journeys.i18n import t
 from journeys.models import accounts
 from journeys.models.permissions import User, UserRole
+from journeys.storage.teams import Team
 
 
 def start(
@@ -49,7 +51,7 @@ def _start(
         found = storage.teams.demo_data(db)
         if not with_demo and found.present:
             storage.teams.remove_demo_data(db)
-        first_team = storage.teams.create_team(db, team)
+        first_team = _first_team(db, team)
         if with_demo and not found.families:
             demo.seed_demo(db)
         teams = [first_team.name, *([demo.DEMO_TEAM] if with_demo else [])]
@@ -70,3 +72,16 @@ def _start(
         how = "teams.audit_started_demo" if with_demo else "teams.audit_started_empty"
         audit.record(db, audit.ANLAGE, audit.DATENSATZ, "", t(how))
     return user
+
+
+def _first_team(db: Database, team: str) -> Team:
+    """The first team; its messages name the field as the first start shows it."""
+    if not team.strip():
+        raise InputError(t("teams.first_team_missing"))
+    try:
+        return storage.teams.create_team(db, team)
+    except InputError as exc:
+        field, _, reason = str(exc).partition(": ")
+        if field != t("teams.new_name"):
+            raise
+        raise InputError(f"{t('teams.first_team')}: {reason}") from exc

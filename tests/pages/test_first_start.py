@@ -100,7 +100,17 @@ def test_without_a_team_name_nothing_is_created_and_the_field_is_named(
     demo_db: Database,
 ) -> None:
     at = fill(run(AppTest.from_file(APP, default_timeout=60)), team=" ", start="leer")
-    assert t("teams.name_missing") in [e.value for e in at.error]
+    # Named as on screen ("Erstes Team"), with why even a demo trial needs a real team.
+    assert t("teams.first_team_missing") in [e.value for e in at.error]
     assert at.text_input(key="auth_first_username").value == "leitung"  # input kept
     assert storage.access.count_users(demo_db) == 0
     assert storage.count_families(demo_db) == 4  # "leer" changed nothing either
+
+
+def test_a_first_team_name_that_is_taken_is_refused_naming_the_field_as_shown(
+    demo_db: Database,
+) -> None:
+    at = fill(run(AppTest.from_file(APP, default_timeout=60)), team="Archetyp", start="leer")
+    [message] = [e.value for e in at.error]
+    assert message.startswith(t("teams.first_team") + ":"), message
+    assert storage.access.count_users(demo_db) == 0
