@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from journeys import storage
+from journeys import formats, storage
 from journeys.errors import ZugangsatlasError
 from journeys.i18n import t
 from journeys.models import Family
@@ -79,11 +79,14 @@ def _listing(family: Family, resources: list[FamilyResource], taxonomy, catalogu
             continue
         st.markdown(f"**{md(heading)}**")
         for resource in own:
-            text_col, edit_col, button_col = st.columns([5, 1, 1], vertical_alignment="center")
+            text_col, action_col = st.columns([5, 2], vertical_alignment="center")
             text_col.markdown(resource_line(resource, taxonomy, catalogue))
             label = taxonomy.label(resource.type_key)
-            edit_popover(edit_col, resource, label)
-            button_col.button(
+            # Both buttons as wide as their words (at 1280 px a seventh of the row cut
+            # them to "Änd…" and "Entfer…"); on a narrow screen the second one wraps.
+            actions = action_col.container(horizontal=True, gap="small")
+            edit_popover(actions, resource, label)
+            actions.button(
                 t("resources.panel.remove"),
                 icon=":material/delete:",
                 help=t("resources.panel.remove_help", label=label, whom=heading),
@@ -111,7 +114,9 @@ def resources_panel(family: Family) -> None:
     catalogue = {e.id: e for e in entries if e.id is not None}
     actions.show_errors(SCOPE)
     if resources:
-        st.caption(t("resources.panel.count", n=len(resources)))
+        st.caption(
+            formats.counted(len(resources), "resources.panel.count_one", "resources.panel.count")
+        )
         _listing(family, resources, taxonomy, catalogue)
     else:
         st.caption(t("resources.panel.none"))

@@ -73,6 +73,7 @@ def test_a_coach_records_a_grandmother_who_minds_the_child_in_a_few_clicks(db) -
     assert "**Ganze Familie**" in text
     assert "Familie & Verwandte" in text and "Großmutter" in text
     assert "„Oma holt die Kleine aus der Kita“" in text
+    assert "1 Ressource festgehalten" in "\n".join(c.value for c in at.caption)
     # The form starts empty again for the next resource.
     assert field(at, family, "type", n=1).value is None
 
