@@ -253,9 +253,11 @@ def _selected_family(page_rows: pd.DataFrame, flt: ListFilter, teams: list[str])
     codes = list(shown["code"])
     if PICK_KEY in st.session_state and st.session_state[PICK_KEY] not in codes:
         st.session_state[PICK_KEY] = None
-    restore(PICK_KEY, codes)
+    # The family opened last on any page (Reise, Perspektivwechsel …), else the one chosen
+    # here before the coach went elsewhere.
     if PICK_KEY not in st.session_state and st.session_state.get("family_code") in codes:
         st.session_state[PICK_KEY] = st.session_state["family_code"]
+    restore(PICK_KEY, codes)
     if st.session_state.get(PICK_KEY) is not None:
         # Hand the browser the current label of the chosen family: after a change of
         # household or Sozialraum (here or in another tab) it would send the old label

@@ -522,3 +522,25 @@ def test_the_family_chosen_on_the_list_is_open_on_the_journey_page_of_the_menu(
     at.switch_page("pages/journey.py")
     rerun(at)
     assert t("journey.title", code=code) in [title.value for title in at.title]
+
+
+def test_the_family_opened_last_on_the_journey_page_is_the_one_chosen_back_on_the_list(
+    demo_db: Database,
+) -> None:
+    first, last = codes_in_table(run_page())[1:3]
+    at = run_page(APP)
+    at.switch_page("pages/families.py")
+    pick(rerun(at), first)
+    at.query_params.pop("familie", None)
+    at.switch_page("pages/journey.py")
+    rerun(at)
+    at.selectbox(key="journey_family_pick").set_value(last)  # another family on Reise
+    rerun(at)
+    at.query_params.pop("familie", None)
+    at.switch_page("pages/families.py")
+    rerun(at)
+    assert at.selectbox(key="fam_pick").value == last
+    at.query_params.pop("familie", None)
+    at.switch_page("pages/journey.py")
+    rerun(at)
+    assert t("journey.title", code=last) in [title.value for title in at.title]
