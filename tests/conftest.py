@@ -8,8 +8,8 @@ Shared fixtures (their helpers are in tests/support/):
 - ``sign_in``: ``sign_in(at, role, teams=..., sees_health=...)`` signs an AppTest in.
 
 The plumbing that must run in the xdist controller, which loads this file but not the
-conftest files further down: keeping the browser tests in two groups (each on one worker
-with its own server), and the figures of the reliability tests.
+conftest files further down: keeping the browser tests on one worker (with one server),
+and the figures of the reliability tests.
 """
 
 from __future__ import annotations
@@ -31,16 +31,11 @@ except ImportError:  # pragma: no cover - xdist is a test dependency; without it
     LoadGroupScheduling = None
 
 # Tests under these paths share one xdist worker (and so one Streamlit server and browser);
-# the first matching prefix wins. The browser tests are two groups of about equal length
-# (`--durations` of a CI run), so that both cores drive a browser: the long page-by-page
-# checks and the workshop rooms in one, every other browser test in the other.
-GROUPED_PATHS = (
-    ("tests/e2e/test_german_e2e.py", "e2e-long"),
-    ("tests/e2e/test_workshop_room_e2e.py", "e2e-long"),
-    ("tests/e2e/test_workshop_rejoin_e2e.py", "e2e-long"),
-    ("tests/e2e/test_journey_map_current_e2e.py", "e2e-long"),
-    ("tests/e2e/", "e2e"),
-)
+# the first matching prefix wins. All browser tests are one group: split into two groups
+# running side by side, the live workshop tests (several phones, a projector that
+# refreshes itself) lost clicks on 2 cores, and the suite was no faster (the other
+# worker runs everything else meanwhile).
+GROUPED_PATHS = (("tests/e2e/", "e2e"),)
 
 
 if LoadGroupScheduling is not None:

@@ -1,9 +1,9 @@
 """End-to-end plumbing: a real Streamlit server on a fresh demo database, driven by chromium.
 
-One server per test session (per xdist worker). ``pytest -n 2 --dist loadgroup`` runs the
-browser tests in two groups (tests/conftest.py, ``GROUPED_PATHS``), each on one worker
-against that worker's server; the tests of one file always share a server. The browser is
-Debian's chromium, never a downloaded one: the machine may be offline. Helpers for the
+One server per test session (per xdist worker). ``pytest -n 2 --dist loadgroup`` runs all
+browser tests as one group (tests/conftest.py, ``GROUPED_PATHS``) on one worker against
+one server. The browser is Debian's chromium, never a downloaded one: the machine may be
+offline. Helpers for the
 tests themselves (``screenshot``, ``wait_for_app``) live in ``e2e_support.py``:
 ``from e2e_support import screenshot``.
 """
